@@ -1,0 +1,334 @@
+"""Strict YAML: text → plain data that remembers where every key and value was written.
+
+PyYAML alone is too lenient for files people edit by hand: it keeps the last of two duplicate keys,
+builds anything an anchor/alias graph describes (alias bombs), and accepts any tag. Here the C
+parser composes a node tree, and a small walk turns it into `Map`/`Seq` containers, refusing what a
+playbook never needs. Every problem becomes a Diagnostic; nothing raises.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .diagnostics import Diagnostic
+from .model import Source
+
+try:  # libyaml's C parser is ~10x faster; fall back to pure Python where it is missing.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader
+
+MAX_BYTES = 4 * 1024 * 1024
+MAX_DEPTH = 24
+
+_STR = "tag:yaml.org,2002:str"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+_constructor = yaml.constructor.SafeConstructor()
+_SCALARS = {
+    _STR: lambda node: node.value,
+    "tag:yaml.org,2002:int": _constructor.construct_yaml_int,
+    "tag:yaml.org,2002:float": _constructor.construct_yaml_float,
+    "tag:yaml.org,2002:bool": _constructor.construct_yaml_bool,
+    "tag:yaml.org,2002:null": _constructor.construct_yaml_null,
+    "tag:yaml.org,2002:timestamp": _constructor.construct_yaml_timestamp,
+}
+
+
+class Map(dict):
+    """A YAML mapping: a dict that knows where it, each key and each value were written.
+
+    `raw` keeps the text of scalars YAML read as something other than a string, so that a message
+    can say "YAML reads NO as false".
+    """
+
+    def __init__(self, source: Source):
+        super().__init__()
+        self.source = source
+        self.key_sources: dict[str, Source] = {}
+        self.value_sources: dict[str, Source] = {}
+        self.raw: dict[str, str] = {}
+
+    def where(self, key: str) -> Source:
+        return self.value_sources.get(key, self.source)
+
+
+class Seq(list):
+    """A YAML sequence: a list that knows where it and each element were written."""
+
+    def __init__(self, source: Source):
+        super().__init__()
+        self.source = source
+        self.item_sources: list[Source] = []
+        self.raw: dict[int, str] = {}
+
+    def where(self, index: int) -> Source:
+        return self.item_sources[index] if index < len(self.item_sources) else self.source
+
+
+@dataclass
+class Loaded:
+    """The result of loading one file: data (a Map, or None when unusable) and diagnostics."""
+
+    path: str
+    data: Map | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+# Keys written with a full-width colon (title：准备) or lines indented with an ideographic space
+# are typos of Chinese input methods that YAML reports confusingly or not at all.
+_FULLWIDTH_KEY = re.compile(r"^([ ]*(?:-[ ]+)?)([A-Za-z_][\w-]*)[ ]*：")
+_IDEOGRAPHIC_INDENT = re.compile(r"^[ \t]*\u3000")
+
+
+def load_file(path: Path | str, display: str | None = None) -> Loaded:
+    """Read and parse one YAML file; `display` is the path used in diagnostics."""
+    path = Path(path)
+    name = display or path.as_posix()
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return _fail(name, 1, 1, "too-large",
+                         f"file is {size:,} bytes, over the {MAX_BYTES:,}-byte limit",
+                         "split it: one file per phase, role or form")
+        data = path.read_bytes()
+    except OSError as exc:
+        return _fail(name, 1, 1, "unreadable", f"cannot read file: {exc.strerror or exc}")
+    return load_bytes(data, name)
+
+
+def load_bytes(data: bytes, name: str) -> Loaded:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return _fail(name, line, col, "encoding",
+                     f"invalid UTF-8 (byte 0x{data[exc.start]:02x})",
+                     "save the file as UTF-8 (GBK/GB2312 are not supported)")
+    return load_text(text, name)
+
+
+def load_text(text: str, name: str) -> Loaded:
+    typo = _input_method_typos(text, name)
+    if typo:
+        return Loaded(name, None, typo)
+    try:
+        documents = list(yaml.compose_all(text, Loader=_Loader))
+    except yaml.MarkedYAMLError as exc:
+        return Loaded(name, None, [_syntax_error(exc, text, name)])
+    except yaml.YAMLError as exc:  # errors without a mark (rare: reader errors)
+        return _fail(name, 1, 1, "yaml-syntax", str(exc).splitlines()[0])
+    documents = [d for d in documents if d is not None]
+    if not documents:
+        return _fail(name, 1, 1, "empty-file", "file is empty",
+                     "write the object's keys, starting with id:")
+    if len(documents) > 1:
+        second = documents[1].start_mark
+        return _fail(name, second.line + 1, second.column + 1, "multiple-documents",
+                     "several YAML documents in one file",
+                     "remove the '---' separator: one file holds one object")
+    root = documents[0]
+    builder = _Builder(name, text)
+    value = builder.build(root, 1)
+    if builder.diagnostics:
+        return Loaded(name, None, builder.diagnostics)
+    if not isinstance(value, Map):
+        where = _source(name, root.start_mark)
+        return Loaded(name, None, [Diagnostic(where, "not-a-mapping",
+                                              "the file must hold a mapping of keys (id: …)")])
+    return Loaded(name, value, [])
+
+
+def _fail(name: str, line: int, col: int, code: str, message: str, hint: str = "") -> Loaded:
+    return Loaded(name, None, [Diagnostic(Source(name, line, col), code, message, hint)])
+
+
+def _source(name: str, mark) -> Source:
+    return Source(name, mark.line + 1, mark.column + 1)
+
+
+def _input_method_typos(text: str, name: str) -> list[Diagnostic]:
+    found = []
+    in_block = False
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.lstrip(" ")
+        if stripped.startswith("#"):
+            continue
+        if in_block and (line.startswith(" ") or not line.strip()):
+            continue  # inside a literal block (|, >) anything goes
+        in_block = bool(re.search(r":[ ]+[|>][-+0-9]*[ ]*$", line))
+        match = _IDEOGRAPHIC_INDENT.match(line)
+        if match:
+            found.append(Diagnostic(
+                Source(name, number, match.end()), "fullwidth-space",
+                "line is indented with a full-width space (U+3000)",
+                "indent with ordinary spaces; switch the input method to half-width (半角)"))
+            continue
+        match = _FULLWIDTH_KEY.match(line)
+        if match:
+            found.append(Diagnostic(
+                Source(name, number, match.end()), "fullwidth-colon",
+                f"key '{match.group(2)}' is followed by a full-width colon '：'",
+                f"write an ASCII colon and a space: '{match.group(2)}: '"))
+    return found
+
+
+_SYNTAX_HINTS = (
+    ("tab character", "indent with spaces: YAML does not allow tabs for indentation"),
+    ("found character '\\t'", "indent with spaces: YAML does not allow tabs for indentation"),
+    ("flow sequence", "a '[' is not closed by ']'; quote text that starts with '['"),
+    ("flow mapping", "a '{' is not closed by '}'; quote text that starts with '{'"),
+    ("found unexpected end of stream", "a quote or bracket is not closed"),
+    ("found character '@'", "text starting with @ or ` must be quoted"),
+    ("found character '`'", "text starting with @ or ` must be quoted"),
+    ("mapping values are not allowed", "a value contains ': '; put the whole value in quotes"),
+    ("expected <block end>", "check the indentation of this line against the lines above"),
+)
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str, name: str) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    problem = exc.problem or exc.context or "syntax error"
+    hint = next((h for needle, h in _SYNTAX_HINTS if needle in str(exc)), "")
+    line_text = text.splitlines()[mark.line] if mark and mark.line < len(text.splitlines()) else ""
+    if "：" in line_text and not hint:
+        hint = "this line has a full-width colon '：'; after a key, write ': '"
+    where = _source(name, mark) if mark else Source(name, 1, 1)
+    return Diagnostic(where, "yaml-syntax", problem, hint)
+
+
+class _Builder:
+    """Walks a composed node tree into Map/Seq/scalars, collecting diagnostics."""
+
+    def __init__(self, name: str, text: str):
+        self.name = name
+        self.text = text
+        self.seen: set[int] = set()
+        self.diagnostics: list[Diagnostic] = []
+
+    def error(self, mark, code: str, message: str, hint: str = "") -> None:
+        self.diagnostics.append(Diagnostic(_source(self.name, mark), code, message, hint))
+
+    def build(self, node, depth: int):
+        # An alias makes the composer hand out the same node twice. Refusing every shared node
+        # stops alias bombs before anything walks their exponential expansion.
+        if id(node) in self.seen:
+            self._alias_error()
+            return None
+        self.seen.add(id(node))
+        if depth > MAX_DEPTH:
+            self.error(node.start_mark, "too-deep",
+                       f"nesting is deeper than {MAX_DEPTH} levels",
+                       "a playbook never needs this much nesting; check the indentation")
+            return None
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return self.sequence(node, depth)
+        return self.scalar(node)
+
+    def _alias_error(self) -> None:
+        if any(d.code == "alias" for d in self.diagnostics):
+            return
+        for token in yaml.scan(self.text, Loader=_Loader):
+            if isinstance(token, yaml.AliasToken):
+                self.error(token.start_mark, "alias",
+                           f"anchors and aliases (&{token.value} / *{token.value}) are not "
+                           "supported", "write the value out in full where it is needed")
+                return
+
+    def scalar(self, node):
+        constructor = _SCALARS.get(node.tag)
+        if constructor is None:
+            self.error(node.start_mark, "yaml-tag", f"YAML tag '{_short(node.tag)}' is not allowed",
+                       "playbooks hold plain text, numbers, lists and mappings only; "
+                       "remove the '!' tag")
+            return None
+        try:
+            return constructor(node)
+        except (ValueError, yaml.YAMLError):  # e.g. an impossible date such as 2024-13-45
+            return node.value
+
+    def _check_tag(self, node, expected: str) -> bool:
+        if node.tag != expected:
+            self.error(node.start_mark, "yaml-tag", f"YAML tag '{_short(node.tag)}' is not allowed",
+                       "remove the '!' tag")
+            return False
+        return True
+
+    def mapping(self, node, depth: int) -> Map | None:
+        if not self._check_tag(node, _MAP):
+            return None
+        result = Map(_source(self.name, node.start_mark))
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self._alias_error()
+                continue
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR:
+                shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else "…"
+                self.error(key_node.start_mark, "key-type",
+                           f"key {shown!s} is not text (YAML reads it as "
+                           f"{_kind(key_node.tag)})", f'quote the key: "{shown}":')
+                continue
+            key = key_node.value
+            if key in result:
+                first = result.key_sources[key]
+                self.error(key_node.start_mark, "duplicate-key",
+                           f"duplicate key '{key}'; the first is at {first}",
+                           "YAML would silently keep only the last one; remove one of them")
+                continue
+            value = self.build(value_node, depth + 1)
+            result[key] = value
+            result.key_sources[key] = _source(self.name, key_node.start_mark)
+            result.value_sources[key] = _source(self.name, value_node.start_mark)
+            if isinstance(value_node, yaml.ScalarNode) and value_node.tag != _STR:
+                result.raw[key] = value_node.value
+        return result
+
+    def sequence(self, node, depth: int) -> Seq | None:
+        if not self._check_tag(node, _SEQ):
+            return None
+        result = Seq(_source(self.name, node.start_mark))
+        for index, child in enumerate(node.value):
+            result.append(self.build(child, depth + 1))
+            result.item_sources.append(_source(self.name, child.start_mark))
+            if isinstance(child, yaml.ScalarNode) and child.tag != _STR:
+                result.raw[index] = child.value
+        return result
+
+
+def _short(tag: str) -> str:
+    return tag.replace("tag:yaml.org,2002:", "!!")
+
+
+def _kind(tag: str) -> str:
+    return {
+        "tag:yaml.org,2002:int": "a number",
+        "tag:yaml.org,2002:float": "a number",
+        "tag:yaml.org,2002:bool": "a boolean",
+        "tag:yaml.org,2002:null": "empty (null)",
+        "tag:yaml.org,2002:timestamp": "a date",
+    }.get(tag, tag)
+
+
+def describe(value) -> str:
+    """What YAML made of a scalar, for messages: False → 'the boolean false'."""
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return f"the date {value.isoformat()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    if isinstance(value, Map):
+        return "a mapping"
+    if isinstance(value, Seq):
+        return "a list"
+    return "text"

@@ -1,0 +1,379 @@
+"""The playbook domain model, declared once.
+
+Each dataclass below is at the same time the model the renderers read, the schema the validator
+enforces, the JSON Schema editors use and the format reference in the docs. A field's metadata says
+what it means (``doc``), what it refers to (``ref``) and, for text, which pattern it must match.
+A field without a default is required.
+
+The model is frozen: renderers never change it. Every object remembers where it was written
+(``source``) and where each of its fields came from (``sources``), so diagnostics and
+``luodi explain`` can point at a file, line and column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+SCHEMA_VERSION = 1
+
+# Keyword-only, so that required and optional fields can be declared in reading order.
+model = dataclass(frozen=True, kw_only=True)
+
+# Ids become URLs and HTML anchors, so they are plain ASCII and never derived from titles.
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+Priority = Literal["must", "should", "could", "wont"]
+PRIORITIES: tuple[str, ...] = ("must", "should", "could", "wont")
+Level = Literal["low", "medium", "high"]
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where something was written: a file path as given to the loader, 1-based line and column."""
+
+    path: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+NOWHERE = Source("<default>", 0, 0)
+
+
+def spec(doc: str, *, default=..., ref: str | None = None, pattern: str | None = None,
+         example: str | None = None):
+    """Declare one field of the format: its documentation and what the validator checks."""
+    meta = {"doc": doc, "ref": ref, "pattern": pattern, "example": example}
+    if default is ...:
+        return field(metadata=meta)
+    if isinstance(default, (list, dict)):
+        return field(default_factory=type(default), metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+def ident(doc: str = "Stable identifier: lowercase ASCII kebab-case; it becomes the URL or anchor.",
+          **kw):
+    return spec(doc, pattern=ID_PATTERN, **kw)
+
+
+@model
+class Node:
+    """Base of every model object: where it was written and where each field came from."""
+
+    source: Source = field(default=NOWHERE, compare=False, repr=False,
+                           metadata={"internal": True})
+    sources: dict = field(default_factory=dict, compare=False, repr=False,
+                          metadata={"internal": True})
+
+
+# ---------------------------------------------------------------- playbook.yaml
+
+
+@model
+class Variable(Node):
+    """A project variable, such as the project name or the customer, that forms fill in."""
+
+    label: str = spec("Label shown next to the value, e.g. 项目名称.")
+    value: str = spec("The value for this project; quote dates and numbers.", default="")
+    doc: str = spec("What to fill in here, for whoever forks the playbook.", default="")
+
+
+@model
+class Goal(Node):
+    """A pain point to remove, a measurable objective, or a governance condition."""
+
+    id: str = ident()
+    title: str = spec("One-line statement of the goal.")
+    kind: Literal["pain-point", "objective", "governance"] = spec(
+        "pain-point: what hurts today; objective: the measurable target; governance: what the "
+        "project needs from leadership.")
+    detail: str = spec("Explanation.", default="")
+    methods: list[str] = spec("How it is found or reached (访谈, 问卷, 流程梳理 …).", default=[])
+    kpis: list[str] = spec("KPI ids that measure this goal.", default=[], ref="kpi")
+    owner: str = spec("Role id that owns the goal.", default="", ref="role")
+
+
+@model
+class Kpi(Node):
+    """A measurable indicator with its baseline and target."""
+
+    id: str = ident()
+    name: str = spec("Name of the indicator, e.g. 采购审批周期.")
+    target: str = spec("Target as written in the contract, e.g. 缩短30% or ≥95%.")
+    baseline: str = spec("Value before the project.", default="")
+    unit: str = spec("Unit, e.g. 天 or %.", default="")
+    department: str = spec("Department whose KPI this is, for KPI linkage.", default="")
+    measure: str = spec("How and how often it is measured.", default="")
+    phase: str = spec("Phase id in which the target is due.", default="", ref="phase")
+    owner: str = spec("Role id accountable for the target.", ref="role")
+    detail: str = spec("Explanation.", default="")
+
+
+@model
+class Risk(Node):
+    """An entry of the risk register."""
+
+    id: str = ident()
+    title: str = spec("The risk in one line.")
+    category: Literal["technical", "organizational", "budget"] = spec("Risk category.")
+    likelihood: Level = spec("How likely it is.")
+    impact: Level = spec("How bad it would be.")
+    mitigation: str = spec("What is done beforehand to make it less likely or less bad.")
+    contingency: str = spec("What is done if it happens anyway.", default="")
+    owner: str = spec("Role id that watches this risk.", ref="role")
+    phase: str = spec("Phase id in which it mostly arises.", default="", ref="phase")
+    detail: str = spec("Explanation.", default="")
+
+
+@model
+class Pitfall(Node):
+    """A common mistake, its remedy, and the checklist items that prevent it."""
+
+    id: str = ident()
+    title: str = spec("Name of the pitfall, e.g. 重技术轻业务.")
+    symptom: str = spec("What it looks like when it happens.")
+    remedy: str = spec("How to avoid or repair it.")
+    prevented_by: list[str] = spec("Checklist item ids that prevent it.", default=[], ref="item")
+
+
+@model
+class CaseResult(Node):
+    """One measured result of a case study."""
+
+    metric: str = spec("What was measured.")
+    before: str = spec("Value before.", default="")
+    after: str = spec("Value after, or the change.")
+    note: str = spec("Remark.", default="")
+
+
+@model
+class Case(Node):
+    """A case study of a real implementation."""
+
+    id: str = ident()
+    title: str = spec("Title of the case.")
+    industry: str = spec("Industry of the company.", default="")
+    system: str = spec("System implemented, e.g. SAP ERP.", default="")
+    summary: str = spec("What was done.")
+    results: list[CaseResult] = spec("Measured results.", default=[])
+    lessons: list[str] = spec("Key lessons.", default=[])
+    related: list[str] = spec("Checklist item ids that the case illustrates.", default=[],
+                              ref="item")
+
+
+@model
+class Term(Node):
+    """A glossary entry."""
+
+    id: str = ident()
+    term: str = spec("The term as people write it, e.g. 灰度发布.")
+    definition: str = spec("What it means in this methodology.")
+    english: str = spec("English equivalent, e.g. gray release.", default="")
+    synonyms: list[str] = spec("Other words people use for it (灰度上线, 金丝雀发布 …).", default=[])
+
+
+# ---------------------------------------------------------------- phases/<id>.yaml
+
+
+@model
+class Raci(Node):
+    """Who is Responsible, Accountable, Consulted and Informed for an item (role ids)."""
+
+    responsible: list[str] = spec("Roles that do the work.", default=[], ref="role")
+    accountable: str = spec("The one role that answers for the result.", default="", ref="role")
+    consulted: list[str] = spec("Roles asked before a decision.", default=[], ref="role")
+    informed: list[str] = spec("Roles told of the result.", default=[], ref="role")
+
+
+@model
+class Item(Node):
+    """One checklist item of a phase."""
+
+    id: str = ident()
+    title: str = spec("What must be done, as an instruction.")
+    owner: str = spec("Role id that owns the item.", ref="role")
+    priority: Priority = spec("MoSCoW priority: must, should, could or wont (won't have this time).")
+    evidence: str = spec("What proves the item is done (a document, a record, a signature).")
+    detail: str = spec("How to do it.", default="")
+    raci: Raci | None = spec("RACI of the item; the owner counts as responsible if omitted.",
+                             default=None)
+    modules: list[str] = spec("Training module ids that prepare people for this item.",
+                              default=[], ref="module")
+    tags: list[str] = spec("Free keywords shown as tags and used by search.", default=[])
+    aliases: list[str] = spec("Former ids of this item, so that old links keep working.",
+                              default=[], pattern=ID_PATTERN)
+
+
+@model
+class Deliverable(Node):
+    """Something a phase hands over."""
+
+    id: str = ident()
+    title: str = spec("Name of the deliverable.")
+    owner: str = spec("Role id that produces it.", default="", ref="role")
+    detail: str = spec("What it contains.", default="")
+
+
+@model
+class Phase(Node):
+    """A phase of the implementation, with its checklist."""
+
+    id: str = ident()
+    order: int = spec("Position in the roadmap; phases are shown in this order.")
+    title: str = spec("Name of the phase, e.g. 准备阶段.")
+    summary: str = spec("What the phase is for.")
+    subtitle: str = spec("Second name, e.g. the English one.", default="")
+    duration: str = spec("Typical duration, e.g. 2-4 周.", default="")
+    entry_criteria: list[str] = spec("What must be true before the phase starts.", default=[])
+    exit_criteria: list[str] = spec("What must be true before the phase ends.", default=[])
+    deliverables: list[Deliverable] = spec("What the phase hands over.", default=[])
+    checklist: list[Item] = spec("The work of the phase.", default=[])
+    aliases: list[str] = spec("Former ids of this phase.", default=[], pattern=ID_PATTERN)
+
+
+# ---------------------------------------------------------------- roles/<id>.yaml
+
+
+@model
+class Lesson(Node):
+    """One lesson of a training module."""
+
+    id: str = ident()
+    title: str = spec("Title of the lesson.")
+    detail: str = spec("What it teaches.", default="")
+
+
+@model
+class Module(Node):
+    """A training module: one course page that trainers link to."""
+
+    id: str = ident()
+    title: str = spec("Title of the course.")
+    objectives: list[str] = spec("What a participant can do afterwards.")
+    format: Literal["manual", "video", "drill", "workshop"] = spec(
+        "manual (操作手册), video (视频教程), drill (实操演练) or workshop (研讨).")
+    duration: int = spec("Length in minutes.")
+    summary: str = spec("What the course is about.", default="")
+    prerequisites: list[str] = spec("Module ids to take first (any role's).", default=[],
+                                    ref="module")
+    lessons: list[Lesson] = spec("The lessons, in order.", default=[])
+    exercises: list[str] = spec("Exercises or assessments.", default=[])
+    aliases: list[str] = spec("Former ids of this module.", default=[], pattern=ID_PATTERN)
+
+
+@model
+class Role(Node):
+    """A project role with its responsibilities and its training manual."""
+
+    id: str = ident()
+    title: str = spec("Name of the role, e.g. 项目经理.")
+    summary: str = spec("The role in one or two sentences.")
+    responsibilities: list[str] = spec("What the role is responsible for.", default=[])
+    modules: list[Module] = spec("The role's training modules.", default=[])
+    aliases: list[str] = spec("Former ids of this role.", default=[], pattern=ID_PATTERN)
+
+
+# ---------------------------------------------------------------- forms/<id>.yaml
+
+
+@model
+class FormField(Node):
+    """A field of a form's header, filled from a project variable or by hand."""
+
+    id: str = ident()
+    label: str = spec("Label, e.g. 合同编号.")
+    type: Literal["text", "date", "number", "choice", "textarea"] = spec(
+        "Kind of value.", default="text")
+    required: bool = spec("Whether the form is incomplete without it.", default=False)
+    variable: str = spec("Playbook variable id whose value fills the field.", default="",
+                         ref="variable")
+    default: str = spec("Fixed text to fill in when no variable is named.", default="")
+    options: list[str] = spec("Allowed answers, for type choice.", default=[])
+
+
+@model
+class Criterion(Node):
+    """An acceptance criterion, checked pass/fail on the form."""
+
+    id: str = ident()
+    title: str = spec("The criterion.")
+    detail: str = spec("How it is checked.", default="")
+
+
+@model
+class Form(Node):
+    """A printable, signable form such as the 验收确认书."""
+
+    id: str = ident()
+    title: str = spec("Title of the form.")
+    phase: str = spec("Phase id the form belongs to.", ref="phase")
+    summary: str = spec("What the form is for.", default="")
+    fields: list[FormField] = spec("Header fields.", default=[])
+    criteria: list[Criterion] = spec("Acceptance criteria of the form itself.", default=[])
+    include_exit_criteria: bool = spec("Also list the phase's exit criteria as criteria.",
+                                       default=True)
+    include_deliverables: bool = spec("List the phase's deliverables.", default=True)
+    signatories: list[str] = spec("Role ids that sign, one signature block each.", ref="role")
+    notes: list[str] = spec("Clauses printed above the signatures (responsibility boundaries).",
+                            default=[])
+    aliases: list[str] = spec("Former ids of this form.", default=[], pattern=ID_PATTERN)
+
+
+@model
+class Playbook(Node):
+    """A playbook: its identity, variables, goals, KPIs, risks, pitfalls, cases and glossary.
+
+    Phases, roles and forms live in their own files and are attached by the loader.
+    """
+
+    schema_version: int = spec("Version of this format; must be 1.")
+    id: str = ident("Playbook id; the site serves it under /<id>/.")
+    title: str = spec("Title of the playbook.")
+    summary: str = spec("What the playbook is for.")
+    language: Literal["zh", "en"] = spec("Language of the playbook's text.", default="zh")
+    version: str = spec("Version of this playbook's content, e.g. \"1.10\" (quote it).",
+                        default="")
+    extends: str = spec("Id of the parent playbook this one forks.", default="",
+                        pattern=ID_PATTERN)
+    variables: dict[str, Variable] = spec("Project variables by id.", default={})
+    goals: list[Goal] = spec("Goals: pain points, objectives, governance.", default=[])
+    kpis: list[Kpi] = spec("Key performance indicators.", default=[])
+    risks: list[Risk] = spec("The risk register.", default=[])
+    pitfalls: list[Pitfall] = spec("Common mistakes and how to avoid them.", default=[])
+    cases: list[Case] = spec("Case studies.", default=[])
+    glossary: list[Term] = spec("Domain terms.", default=[])
+    # Attached by the loader from phases/, roles/ and forms/ (not keys of playbook.yaml).
+    phases: tuple[Phase, ...] = field(default=(), metadata={"internal": True})
+    roles: tuple[Role, ...] = field(default=(), metadata={"internal": True})
+    forms: tuple[Form, ...] = field(default=(), metadata={"internal": True})
+
+    # Lookups used by every renderer; cheap to derive, so never stored twice.
+    def phase(self, phase_id: str) -> Phase:
+        return next(p for p in self.phases if p.id == phase_id)
+
+    def role(self, role_id: str) -> Role:
+        return next(r for r in self.roles if r.id == role_id)
+
+    def form(self, form_id: str) -> Form:
+        return next(f for f in self.forms if f.id == form_id)
+
+    def modules(self) -> list[tuple[Role, Module]]:
+        return [(r, m) for r in self.roles for m in r.modules]
+
+    def module(self, module_id: str) -> tuple[Role, Module]:
+        return next((r, m) for r, m in self.modules() if m.id == module_id)
+
+    def items(self) -> list[tuple[Phase, Item]]:
+        return [(p, i) for p in self.phases for i in p.checklist]
+
+
+# The file kinds of a playbook folder: top-level class and where its files live.
+FILE_KINDS: dict[str, tuple[type, str]] = {
+    "playbook": (Playbook, "playbook.yaml"),
+    "phase": (Phase, "phases"),
+    "role": (Role, "roles"),
+    "form": (Form, "forms"),
+}

@@ -1,0 +1,122 @@
+"""JSON Schema and reference tables, both generated from the model declarations in model.py."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import typing
+
+from .model import FILE_KINDS, ID_PATTERN
+from .validate import is_required, schema_fields, unwrap_optional
+
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def json_schema(kind: str) -> dict:
+    """The JSON Schema of one file kind: playbook, phase, role or form."""
+    cls, _ = FILE_KINDS[kind]
+    defs: dict[str, dict] = {}
+    root = _object_schema(cls, defs)
+    return {"$schema": SCHEMA_DIALECT, "$id": f"{kind}.schema.json",
+            "title": f"Luodi {kind} file", **root, "$defs": defs}
+
+
+def schema_text(kind: str) -> str:
+    return json.dumps(json_schema(kind), ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+
+
+def _object_schema(cls: type, defs: dict) -> dict:
+    properties = {}
+    required = []
+    for name, tp, f in schema_fields(cls):
+        prop = _type_schema(tp, f, defs)
+        prop["description"] = f.metadata["doc"]
+        properties[name] = prop
+        if is_required(f):
+            required.append(name)
+    out = {"type": "object", "description": (cls.__doc__ or "").strip().splitlines()[0],
+           "properties": properties, "additionalProperties": False}
+    if required:
+        out["required"] = required
+    return out
+
+
+def _type_schema(tp, f, defs: dict) -> dict:
+    optional = unwrap_optional(tp) is not tp
+    tp = unwrap_optional(tp)
+    origin = typing.get_origin(tp)
+    if origin is typing.Literal:
+        out = {"enum": list(typing.get_args(tp))}
+    elif tp is str:
+        out = {"type": "string"}
+        if f.metadata.get("pattern"):
+            out["pattern"] = f.metadata["pattern"]
+    elif tp is bool:
+        out = {"type": "boolean"}
+    elif tp is int:
+        out = {"type": "integer"}
+    elif origin is list:
+        (item,) = typing.get_args(tp)
+        out = {"type": "array", "items": _type_schema(item, f, defs)}
+    elif origin is dict:
+        _, item = typing.get_args(tp)
+        out = {"type": "object", "propertyNames": {"pattern": ID_PATTERN},
+               "additionalProperties": _type_schema(item, f, defs)}
+    elif dataclasses.is_dataclass(tp):
+        if tp.__name__ not in defs:
+            defs[tp.__name__] = {}  # placeholder first: recursive types terminate
+            defs[tp.__name__] = _object_schema(tp, defs)
+        out = {"$ref": f"#/$defs/{tp.__name__}"}
+    else:
+        raise TypeError(f"unsupported field type {tp!r}")
+    return {"anyOf": [out, {"type": "null"}]} if optional else out
+
+
+def _type_name(tp) -> str:
+    tp = unwrap_optional(tp)
+    origin = typing.get_origin(tp)
+    if origin is typing.Literal:
+        return " \\| ".join(f"`{a}`" for a in typing.get_args(tp))
+    if origin is list:
+        return f"list of {_type_name(typing.get_args(tp)[0])}"
+    if origin is dict:
+        return f"mapping id → {_type_name(typing.get_args(tp)[1])}"
+    if dataclasses.is_dataclass(tp):
+        return f"[{tp.__name__}](#{tp.__name__.lower()})"
+    return {str: "text", int: "whole number", bool: "true/false"}.get(tp, str(tp))
+
+
+def reference_classes() -> list[type]:
+    """Every class reachable from the file kinds, in declaration order of first use."""
+    seen: list[type] = []
+
+    def visit(cls: type) -> None:
+        if cls in seen:
+            return
+        seen.append(cls)
+        for _, tp, _ in schema_fields(cls):
+            for arg in (unwrap_optional(tp), *typing.get_args(unwrap_optional(tp))):
+                if dataclasses.is_dataclass(arg):
+                    visit(arg)
+
+    for cls, _ in FILE_KINDS.values():
+        visit(cls)
+    return seen
+
+
+def reference_markdown() -> str:
+    """The field tables of the format reference page (docs/reference/format.md)."""
+    blocks = []
+    for cls in reference_classes():
+        rows = ["| key | type | required | meaning |", "| --- | --- | --- | --- |"]
+        for name, tp, f in schema_fields(cls):
+            kind = _type_name(tp)
+            if f.metadata.get("ref"):
+                kind += f" (a {f.metadata['ref']} id)"
+            rows.append(f"| `{name}` | {kind} | {'yes' if is_required(f) else ''} | "
+                        f"{f.metadata['doc']} |")
+        doc = (cls.__doc__ or "").strip().splitlines()[0]
+        blocks.append(f"### {cls.__name__} {{#{cls.__name__.lower()}}}\n\n{doc}\n\n"
+                      + "\n".join(rows))
+    return "\n\n".join(blocks) + "\n"
+

@@ -1,0 +1,433 @@
+"""From loaded YAML to the model: schema checks, then checks across objects.
+
+`load_playbooks(path)` is the one entry point used by the CLI, the site plugin and the tests. It
+reports every problem it finds in one run, sorted by file and line, and returns the playbooks that
+are usable.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import types
+import typing
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from .diagnostics import Diagnostic, did_you_mean, errors
+from .loader import Map, Seq, describe, load_file
+from .model import (
+    ID_PATTERN, SCHEMA_VERSION, Case, Criterion, Deliverable, Form, Goal, Item, Kpi, Lesson,
+    Module, Node, Phase, Pitfall, Playbook, Risk, Role, Source, Term,
+)
+
+_ID = re.compile(ID_PATTERN)
+YAML_SUFFIXES = (".yaml", ".yml")
+
+# Objects whose ids share one namespace per playbook: they become anchors and `luodi explain` ids.
+ANCHORED = (Item, Deliverable, Module, Lesson, Kpi, Risk, Goal, Pitfall, Case, Term, Criterion)
+# Folder of each per-file kind, and its class.
+FOLDERS: dict[str, type] = {"phases": Phase, "roles": Role, "forms": Form}
+
+
+@dataclass
+class Result:
+    playbooks: dict[str, Playbook] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not errors(self.diagnostics)
+
+
+def display_path(path: Path) -> str:
+    """Paths in messages are relative to the working directory when they are below it."""
+    try:
+        return Path(os.path.relpath(path)).as_posix() if path.is_absolute() else path.as_posix()
+    except ValueError:  # another drive on Windows
+        return path.as_posix()
+
+
+def load_playbooks(path: Path | str) -> Result:
+    """Load a folder of playbooks (playbooks/) or one playbook folder, and validate everything."""
+    path = Path(path)
+    result = Result()
+    if not path.is_dir():
+        result.diagnostics.append(Diagnostic(
+            Source(display_path(path), 1, 1), "not-found", "no such folder",
+            "give the playbooks/ folder or one playbook's folder"))
+        return result
+    folders = [path] if (path / "playbook.yaml").exists() else sorted(
+        p for p in path.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+    complete: set[str] = set()
+    for folder in folders:
+        before = len(errors(result.diagnostics))
+        playbook = _load_folder(folder, result.diagnostics)
+        if playbook is None:
+            continue
+        # A file that failed its schema is missing from the playbook; checking references
+        # then would only repeat that failure as a cascade of "unknown id" errors.
+        if len(errors(result.diagnostics)) == before:
+            complete.add(playbook.id)
+        if playbook.id in result.playbooks:
+            other = result.playbooks[playbook.id].source
+            result.diagnostics.append(Diagnostic(
+                playbook.sources["id"], "duplicate-id",
+                f"playbook id '{playbook.id}' is also used at {other}"))
+            continue
+        result.playbooks[playbook.id] = playbook
+    if not folders:
+        result.diagnostics.append(Diagnostic(
+            Source(display_path(path), 1, 1), "no-playbooks", "no playbook folder found here",
+            "a playbook is a folder holding playbook.yaml"))
+    for playbook in result.playbooks.values():
+        if playbook.id in complete:
+            result.diagnostics.extend(check_playbook(playbook, result.playbooks))
+    result.diagnostics.sort(key=Diagnostic.sort_key)
+    return result
+
+
+def _load_folder(folder: Path, diagnostics: list[Diagnostic]) -> Playbook | None:
+    main = folder / "playbook.yaml"
+    if not main.exists():
+        diagnostics.append(Diagnostic(
+            Source(display_path(folder), 1, 1), "missing-file", "folder has no playbook.yaml",
+            "every playbook folder starts with playbook.yaml (id, title, summary, schema_version)"))
+        return None
+    playbook = _load_object(main, Playbook, diagnostics)
+    parts: dict[str, list] = {}
+    for sub, cls in FOLDERS.items():
+        objects = parts.setdefault(sub, [])
+        files = sorted(p for p in (folder / sub).glob("*") if p.suffix in YAML_SUFFIXES) \
+            if (folder / sub).is_dir() else []
+        for file in files:
+            obj = _load_object(file, cls, diagnostics)
+            if obj is None:
+                continue
+            if obj.id != file.stem:
+                diagnostics.append(Diagnostic(
+                    obj.sources["id"], "id-mismatch",
+                    f"id '{obj.id}' does not match the file name '{file.name}'",
+                    f"rename the file to {obj.id}{file.suffix} or change the id"))
+            objects.append(obj)
+    if playbook is None:
+        return None
+    if playbook.id != folder.name:
+        diagnostics.append(Diagnostic(
+            playbook.sources["id"], "id-mismatch",
+            f"playbook id '{playbook.id}' does not match its folder name '{folder.name}'",
+            "the folder name and the id must be the same"))
+    phases = tuple(sorted(parts["phases"], key=lambda p: (p.order, p.id)))
+    return dataclasses.replace(playbook, phases=phases, roles=tuple(parts["roles"]),
+                               forms=tuple(parts["forms"]))
+
+
+def _load_object(file: Path, cls: type, diagnostics: list[Diagnostic]):
+    loaded = load_file(file, display_path(file))
+    diagnostics.extend(loaded.diagnostics)
+    if loaded.data is None:
+        return None
+    obj = build(cls, loaded.data, diagnostics)
+    if cls is Playbook and obj is not None and obj.schema_version != SCHEMA_VERSION:
+        diagnostics.append(Diagnostic(
+            obj.sources["schema_version"], "schema-version",
+            f"schema_version {obj.schema_version} is not supported (this Luodi reads "
+            f"{SCHEMA_VERSION})", "upgrade Luodi, or write schema_version: 1"))
+    return obj
+
+
+# ------------------------------------------------------------------ the schema layer
+
+
+@cache
+def schema_fields(cls: type) -> tuple[tuple[str, object, dataclasses.Field], ...]:
+    """The declared (user-facing) fields of a model class with their resolved types."""
+    hints = typing.get_type_hints(cls)
+    return tuple((f.name, hints[f.name], f) for f in dataclasses.fields(cls)
+                 if not f.metadata.get("internal"))
+
+
+def is_required(f: dataclasses.Field) -> bool:
+    return f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+
+
+def unwrap_optional(tp):
+    """`X | None` → X (None-able fields are simply optional in YAML)."""
+    if isinstance(tp, types.UnionType) or typing.get_origin(tp) is typing.Union:
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        return args[0]
+    return tp
+
+
+def _what(cls: type) -> str:
+    return {"FormField": "field", "Term": "glossary term", "CaseResult": "case result"}.get(
+        cls.__name__, cls.__name__.lower())
+
+
+def build(cls: type, data, diagnostics: list[Diagnostic]):
+    """Check a Map against a model class and build the object; None if it is unusable."""
+    if not isinstance(data, Map):
+        return None
+    known = {name for name, _, _ in schema_fields(cls)}
+    usable = True
+    for key in data:
+        if key not in known:
+            usable = False
+            diagnostics.append(Diagnostic(
+                data.key_sources[key], "unknown-key",
+                f"unknown key '{key}' in {_what(cls)}{did_you_mean(key, known)}",
+                f"allowed keys: {', '.join(sorted(known))}"))
+    values: dict = {}
+    sources: dict = {}
+    for name, tp, f in schema_fields(cls):
+        if name not in data or data[name] is None:
+            if is_required(f):
+                usable = False
+                where = data.key_sources.get(name, data.source)
+                diagnostics.append(Diagnostic(
+                    where, "missing-key",
+                    f"{_what(cls)} has no value for required key '{name}'",
+                    f"{name}: {f.metadata['doc']}"))
+            continue
+        ok, value = _convert(tp, f, data[name], data.raw.get(name), data.where(name), name,
+                             diagnostics)
+        if not ok:
+            usable = False
+            continue
+        values[name] = value
+        sources[name] = data.where(name)
+        if isinstance(data[name], Seq):
+            sources[name + "[]"] = list(data[name].item_sources)
+    if not usable:
+        return None
+    return cls(**values, source=data.source, sources=sources)
+
+
+def _convert(tp, f, value, raw, where: Source, name: str, diagnostics: list[Diagnostic]):
+    """Check one value against its declared type; returns (ok, converted value)."""
+    tp = unwrap_optional(tp)
+    origin = typing.get_origin(tp)
+
+    def wrong(expected: str, hint: str = "") -> tuple[bool, None]:
+        got = describe(value)
+        if raw is None:
+            message = f"'{name}' must be {expected}, not {got}"
+        else:  # the YAML 1.1 surprises: NO, 1.10, 010, 2024-01-02
+            message = f"'{name}' must be {expected}, but YAML reads {raw} as {got}"
+            if expected == "text" and not hint:
+                hint = f'put it in quotes: {name}: "{raw}"'
+        diagnostics.append(Diagnostic(where, "type", message, hint))
+        return False, None
+
+    if origin is typing.Literal:
+        allowed = typing.get_args(tp)
+        if not isinstance(value, str):
+            return wrong("one of " + ", ".join(allowed))
+        if value not in allowed:
+            diagnostics.append(Diagnostic(
+                where, "bad-value",
+                f"'{name}' is '{value}', not one of: {', '.join(allowed)}"
+                f"{did_you_mean(value, allowed)}"))
+            return False, None
+        return True, value
+    if tp is str:
+        if not isinstance(value, str):
+            return wrong("text")
+        return _check_pattern(f, value, where, name, diagnostics), value
+    if tp is bool:
+        return (True, value) if isinstance(value, bool) else wrong("true or false")
+    if tp is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            return wrong("a whole number")
+        return True, value
+    if origin is list:
+        (item_tp,) = typing.get_args(tp)
+        if not isinstance(value, Seq):
+            return wrong("a list", f"write each entry on its own line starting with '- '")
+        out, ok = [], True
+        for index, element in enumerate(value):
+            good, converted = _convert(item_tp, f, element, value.raw.get(index),
+                                       value.where(index), name, diagnostics)
+            ok = ok and good
+            out.append(converted)
+        return ok, out
+    if origin is dict:
+        _, item_tp = typing.get_args(tp)
+        if not isinstance(value, Map):
+            return wrong("a mapping of id: …")
+        out, ok = {}, True
+        for key, element in value.items():
+            if not _ID.match(key):
+                ok = False
+                diagnostics.append(Diagnostic(
+                    value.key_sources[key], "bad-id",
+                    f"'{key}' is not a valid id",
+                    "ids are lowercase ASCII words joined by '-', e.g. project-name"))
+            good, converted = _convert(item_tp, f, element, value.raw.get(key),
+                                       value.where(key), key, diagnostics)
+            ok = ok and good
+            out[key] = converted
+        return ok, out
+    if dataclasses.is_dataclass(tp):
+        if not isinstance(value, Map):
+            return wrong(f"a mapping ({_what(tp)})")
+        obj = build(tp, value, diagnostics)
+        return obj is not None, obj
+    raise TypeError(f"unsupported field type {tp!r}")  # a bug in model.py, not in user input
+
+
+def _check_pattern(f, value: str, where: Source, name: str, diagnostics) -> bool:
+    pattern = f.metadata.get("pattern")
+    if pattern and not re.match(pattern, value):
+        diagnostics.append(Diagnostic(
+            where, "bad-id",
+            f"'{value}' is not a valid id" + ("" if name == "id" else f" (in {name})"),
+            "ids become URLs and anchors: lowercase ASCII letters and digits joined by '-', "
+            f"e.g. '{_suggest_id(value)}'"))
+        return False
+    if not value.strip() and f.metadata.get("ref") is None and is_required(f):
+        diagnostics.append(Diagnostic(where, "empty", f"'{name}' is empty",
+                                      f"{name}: {f.metadata['doc']}"))
+        return False
+    return True
+
+
+def _suggest_id(value: str) -> str:
+    ascii_words = re.findall(r"[a-z0-9]+", value.lower())
+    return "-".join(ascii_words) or "prep-team"
+
+
+# ------------------------------------------------------------------ the model layer
+
+
+def walk(obj):
+    """Yield every model object inside obj (itself included), depth first, in file order."""
+    if isinstance(obj, Node):
+        yield obj
+        for name, _, _ in schema_fields(type(obj)):
+            yield from walk(getattr(obj, name))
+        if isinstance(obj, Playbook):
+            for part in (obj.phases, obj.roles, obj.forms):
+                yield from walk(part)
+    elif isinstance(obj, (list, tuple)):
+        for element in obj:
+            yield from walk(element)
+    elif isinstance(obj, dict):
+        for element in obj.values():
+            yield from walk(element)
+
+
+def check_playbook(playbook: Playbook, all_playbooks: dict[str, Playbook]) -> list[Diagnostic]:
+    """Checks across objects: unique ids, references, prerequisite cycles."""
+    out: list[Diagnostic] = []
+    objects = list(walk(playbook))
+
+    def unique(kind: str, things, scope: str = "") -> dict[str, Node]:
+        seen: dict[str, Node] = {}
+        for thing in things:
+            names = [(thing.id, thing.sources.get("id", thing.source))]
+            names += list(zip(getattr(thing, "aliases", []),
+                              thing.sources.get("aliases[]", [])))
+            for name, where in names:
+                if name in seen:
+                    other = seen[name]
+                    out.append(Diagnostic(
+                        where, "duplicate-id",
+                        f"{kind} id '{name}' is already used{scope} at "
+                        f"{other.sources.get('id', other.source)}",
+                        "ids must be unique: they are URLs and anchors"))
+                else:
+                    seen[name] = thing
+        return seen
+
+    unique("object", [o for o in objects if isinstance(o, ANCHORED)], " in this playbook")
+    phases = unique("phase", playbook.phases)
+    roles = unique("role", playbook.roles)
+    unique("form", playbook.forms)
+    for form in playbook.forms:
+        unique("field", form.fields, f" in form '{form.id}'")
+    orders: dict[int, Phase] = {}
+    for phase in playbook.phases:
+        if phase.order in orders:
+            out.append(Diagnostic(
+                phase.sources["order"], "duplicate-order",
+                f"phases '{orders[phase.order].id}' and '{phase.id}' both have order "
+                f"{phase.order}", "give each phase its own place in the roadmap"))
+        orders.setdefault(phase.order, phase)
+
+    targets = {
+        "role": set(roles),
+        "phase": set(phases),
+        "module": {m.id for _, m in playbook.modules()},
+        "item": {i.id for _, i in playbook.items()},
+        "kpi": {k.id for k in playbook.kpis},
+        "variable": set(playbook.variables),
+    }
+    for obj in objects:
+        for name, _, f in schema_fields(type(obj)):
+            kind = f.metadata.get("ref")
+            if not kind:
+                continue
+            value = getattr(obj, name)
+            if isinstance(value, list):
+                pairs = zip(value, obj.sources.get(name + "[]", []))
+            else:
+                pairs = [(value, obj.sources.get(name, obj.source))] if value else []
+            for ref, where in pairs:
+                if ref not in targets[kind]:
+                    out.append(Diagnostic(
+                        where, "unknown-ref",
+                        f"{name}: no {kind} with id '{ref}'{did_you_mean(ref, targets[kind])}",
+                        _known(kind, targets[kind])))
+        if isinstance(obj, Form):
+            for fld in obj.fields:
+                if fld.type == "choice" and not fld.options:
+                    out.append(Diagnostic(fld.source, "missing-key",
+                                          f"field '{fld.id}' is a choice but has no options",
+                                          "add options: [..] or use type: text"))
+    out.extend(_prerequisite_cycles(playbook))
+    if playbook.extends:
+        if playbook.extends == playbook.id or playbook.extends not in all_playbooks:
+            others = [p for p in all_playbooks if p != playbook.id]
+            out.append(Diagnostic(
+                playbook.sources["extends"], "unknown-ref",
+                f"extends: no other playbook with id '{playbook.extends}'"
+                f"{did_you_mean(playbook.extends, others)}", _known("playbook", others)))
+    return out
+
+
+def _known(kind: str, ids) -> str:
+    ids = sorted(ids)
+    if not ids:
+        return f"this playbook defines no {kind} yet"
+    shown = ", ".join(ids[:12]) + (" …" if len(ids) > 12 else "")
+    return f"known {kind} ids: {shown}"
+
+
+def _prerequisite_cycles(playbook: Playbook) -> list[Diagnostic]:
+    modules = {m.id: m for _, m in playbook.modules()}
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    out: list[Diagnostic] = []
+
+    def visit(module_id: str, path: list[str]) -> None:
+        state[module_id] = 1
+        for prerequisite in modules[module_id].prerequisites:
+            if prerequisite not in modules:
+                continue  # reported as unknown-ref
+            if state.get(prerequisite) == 1:
+                cycle = path[path.index(prerequisite):] + [prerequisite]
+                start = modules[cycle[0]]
+                out.append(Diagnostic(
+                    start.sources.get("prerequisites", start.source), "prerequisite-cycle",
+                    "training modules require each other in a cycle: " + " → ".join(cycle),
+                    "remove one of these prerequisites"))
+            elif prerequisite not in state:
+                visit(prerequisite, path + [prerequisite])
+        state[module_id] = 2
+
+    for module_id in modules:
+        if module_id not in state:
+            visit(module_id, [module_id])
+    return out
