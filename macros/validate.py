@@ -241,6 +241,11 @@ def _convert(tp, f, value, raw, where: Source, name: str, diagnostics: list[Diag
     if tp is int:
         if isinstance(value, bool) or not isinstance(value, int):
             return wrong("a whole number")
+        if raw is not None and raw != str(value):  # 010 is octal 8 in YAML 1.1, 0x10 is 16
+            diagnostics.append(Diagnostic(
+                where, "type", f"'{name}' is written {raw}, which YAML reads as {value}",
+                f"write the number without a leading zero or prefix: {name}: {value}"))
+            return False, None
         return True, value
     if origin is list:
         (item_tp,) = typing.get_args(tp)
@@ -401,7 +406,7 @@ def check_playbook(playbook: Playbook, all_playbooks: dict[str, Playbook]) -> li
 def _known(kind: str, ids) -> str:
     ids = sorted(ids)
     if not ids:
-        return f"this playbook defines no {kind} yet"
+        return f"there is no {kind} to refer to yet"
     shown = ", ".join(ids[:12]) + (" …" if len(ids) > 12 else "")
     return f"known {kind} ids: {shown}"
 

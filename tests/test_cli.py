@@ -1,0 +1,46 @@
+import json
+import subprocess
+import sys
+
+from macros import __version__
+from macros.cli import main
+
+
+def test_help_and_version(capsys):
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert "validate" in out and "Exit codes" in out
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"luodi {__version__}"
+
+
+def test_usage_errors_exit_2(capsys):
+    assert main([]) == 2
+    assert main(["frobnicate"]) == 2
+    assert main(["validate", "--no-such-flag"]) == 2
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_missing_folder_is_a_clean_error(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "nowhere"]) == 1
+    assert capsys.readouterr().err.startswith("nowhere:1:1: error[not-found]: no such folder")
+
+
+def test_console_script_runs(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "macros.cli", "validate", str(tmp_path)],
+                          capture_output=True, text=True)
+    assert done.returncode == 1
+    assert "error[no-playbooks]" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_schema_kinds(tmp_path, capsys):
+    assert main(["schema", "phase"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    item = schema["$defs"]["Item"]
+    assert item["properties"]["priority"]["enum"] == ["must", "should", "could", "wont"]
+    assert set(item["required"]) == {"id", "title", "owner", "priority", "evidence"}
+    assert item["additionalProperties"] is False
+    assert main(["schema", "-o", str(tmp_path)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "form.schema.json", "phase.schema.json", "playbook.schema.json", "role.schema.json"]

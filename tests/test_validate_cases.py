@@ -1,0 +1,35 @@
+"""Data-driven corpus: each tests/cases/<name>/ holds files laid over the sample playbook and
+expected.txt, the exact output `luodi validate` must give. Refresh with --update-golden."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from macros.cli import main
+
+CASES = Path(__file__).parent / "cases"
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in CASES.iterdir() if p.is_dir()))
+def test_case(case, sample_tree, capsys, update_golden):
+    case_dir = CASES / case
+    for file in case_dir.rglob("*"):
+        if file.is_file() and file.name != "expected.txt":
+            target = sample_tree / file.relative_to(case_dir)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(file, target)
+    code = main(["validate", "playbooks"])
+    captured = capsys.readouterr()
+    expected_file = case_dir / "expected.txt"
+    if update_golden:
+        expected_file.write_text(captured.err, encoding="utf-8")
+    assert code == 1
+    assert captured.out == ""
+    assert "Traceback" not in captured.err
+    assert captured.err == expected_file.read_text(encoding="utf-8")
+
+
+def test_sample_is_clean(sample_tree, capsys):
+    assert main(["validate", "playbooks"]) == 0
+    assert capsys.readouterr().out == "ok: 1 playbook(s), 3 checklist item(s)\n"
