@@ -13,3 +13,34 @@ try:
     __version__ = version("luodi")
 except PackageNotFoundError:  # running from a source tree that was never installed
     __version__ = "0.0.0+source"
+
+
+def define_env(env) -> None:
+    """mkdocs-macros entry point: register the macros for hand-written pages.
+
+    The playbooks come from the `luodi` plugin, which loaded and validated them once for this
+    build; without the plugin they are loaded here.
+    """
+    from .render.embed import macro_functions
+    from .schema import reference_markdown
+
+    plugin = env.conf.plugins.get("luodi")
+    if plugin is not None and plugin.playbooks:
+        playbooks = plugin.playbooks
+    else:
+        from pathlib import Path
+
+        from .diagnostics import PlaybookError, errors
+        from .validate import load_playbooks
+
+        result = load_playbooks(Path(env.conf.config_file_path).parent / "playbooks")
+        if errors(result.diagnostics):
+            raise PlaybookError(errors(result.diagnostics))
+        playbooks = result.playbooks
+
+    def here() -> str:
+        return env.page.file.src_uri
+
+    for name, function in macro_functions(playbooks, here, env.conf.use_directory_urls).items():
+        env.macro(function, name)
+    env.macro(reference_markdown, "format_reference")

@@ -1,0 +1,81 @@
+"""The phase page: entry/exit criteria, deliverables and the checklist grouped by MoSCoW."""
+
+from __future__ import annotations
+
+from ..model import PRIORITIES, Item, Phase
+from .common import Context, bullet_list, h, heading, item_roles, md, md_inline, priority_badge
+
+RACI_LETTERS = {"responsible": "R", "accountable": "A", "consulted": "C", "informed": "I"}
+
+
+def render(ctx: Context, phase: Phase) -> str:
+    parts = [md(phase.summary)]
+    facts = []
+    if phase.subtitle:
+        facts.append(md_inline(phase.subtitle))
+    if phase.duration:
+        facts.append(f"**{md_inline(ctx.t('duration'))}**：{md_inline(phase.duration)}")
+    musts = sum(1 for i in phase.checklist if i.priority == "must")
+    facts.append(f"**{md_inline(ctx.t('checklist'))}**：{ctx.t('items-count', n=len(phase.checklist))}"
+                 f"，{ctx.t('must-count', n=musts)}")
+    parts.append(" · ".join(facts))
+    forms = [f for f in ctx.playbook.forms if f.phase == phase.id]
+    if forms:
+        links = "、".join(f"[{md_inline(f.title)}]({ctx.md_link(ctx.path('form', f.id))})"
+                         for f in forms)
+        parts.append(f"**{md_inline(ctx.t('related-forms'))}**：{links}")
+    parts.append(criteria_section(ctx, "entry-criteria", phase.entry_criteria))
+    parts.append(criteria_section(ctx, "exit-criteria", phase.exit_criteria))
+    if phase.deliverables:
+        parts.append(heading(2, ctx.t("deliverables"), "deliverables"))
+        lines = []
+        for d in phase.deliverables:
+            line = f'<span id="{h(d.id)}"></span>**{md_inline(d.title)}**'
+            if d.owner:
+                line += f"（{ctx.role_md(d.owner)}）"
+            if d.detail:
+                line += f"：{md_inline(d.detail)}"
+            lines.append(line)
+        parts.append(bullet_list(lines))
+    parts.append(heading(2, ctx.t("checklist"), "checklist"))
+    for priority in PRIORITIES:
+        items = [i for i in phase.checklist if i.priority == priority]
+        if not items:
+            continue
+        parts.append(heading(3, ctx.t(f"{priority}-long"), f"priority-{priority}"))
+        parts.extend(item_block(ctx, phase, item, level=4) for item in items)
+    return "\n\n".join(p for p in parts if p) + "\n"
+
+
+def criteria_section(ctx: Context, key: str, criteria: list[str]) -> str:
+    if not criteria:
+        return ""
+    return heading(2, ctx.t(key), key) + "\n\n" + bullet_list([md_inline(c) for c in criteria])
+
+
+def raci_line(ctx: Context, item: Item) -> str:
+    roles = item_roles(item)
+    groups = []
+    for key, letter in RACI_LETTERS.items():
+        if roles[key]:
+            groups.append(f"{letter} " + "、".join(ctx.role_md(r) for r in roles[key]))
+    return "；".join(groups)
+
+
+def item_block(ctx: Context, phase: Phase, item: Item, level: int) -> str:
+    """One checklist item with its anchor; shared by the phase page and the checklist macro."""
+    meta = (f'<p class="luodi-meta">{priority_badge(ctx, item.priority)} '
+            f'<span class="luodi-owner">{h(ctx.t("owner"))}：{ctx.role_html(item.owner)}</span>'
+            "</p>")
+    fields = [f"**{md_inline(ctx.t('evidence'))}**：{md_inline(item.evidence)}",
+              f"**RACI**：{raci_line(ctx, item)}"]
+    if item.modules:
+        fields.append(f"**{md_inline(ctx.t('prepared-by'))}**："
+                      + "、".join(ctx.module_md(m) for m in item.modules))
+    if item.tags:
+        fields.append(f"**{md_inline(ctx.t('tags'))}**：" + "、".join(md_inline(t) for t in item.tags))
+    parts = [heading(level, item.title, item.id, "luodi-item"), meta]
+    if item.detail:
+        parts.append(md(item.detail))
+    parts.append(bullet_list(fields))
+    return "\n\n".join(parts)

@@ -1,0 +1,206 @@
+"""What every view shares: where pages live, how to link, and how playbook text is escaped.
+
+Playbook text is data, never markup: every text field goes through `md()` (Markdown context) or
+`h()` (HTML context) before it reaches a page, so `<script>`, `[x](javascript:…)`, a leading `#`
+or a `|` in a table cell show literally and never change the page's structure.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from dataclasses import dataclass
+
+from ..i18n import label
+from ..model import Form, Module, Phase, Playbook, Role
+
+# ------------------------------------------------------------------ escaping
+
+# Exactly the characters Python-Markdown unescapes after a backslash, plus '|' (tables); other
+# extensions that give characters a meaning (emoji, tilde, caret …) are not enabled in the site.
+# '<' and '&' become entities; a line of '=' (a setext heading underline) becomes entities too.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>])")
+_SETEXT = re.compile(r"^=+$")
+
+
+def md(text: str) -> str:
+    """Plain text for a Markdown context: one paragraph per blank-line-separated block."""
+    if not text:
+        return ""
+    text = text.replace("&", "&amp;").replace("<", "&lt;")
+    blocks = [b for b in re.split(r"\n\s*\n", text.strip()) if b.strip()]
+    return "\n\n".join("\n".join(_md_line(line) for line in block.splitlines())
+                       for block in blocks)
+
+
+def _md_line(line: str) -> str:
+    line = line.strip()
+    if _SETEXT.match(line):
+        return "&#61;" * len(line)
+    return _MD_SPECIAL.sub(r"\\\1", line)
+
+
+def md_inline(text: str) -> str:
+    """Plain text on one line (headings, list items, table cells)."""
+    return md(" ".join(text.split()))
+
+
+def h(text) -> str:
+    """Plain text for an HTML context."""
+    return html.escape(str(text), quote=True)
+
+
+# ------------------------------------------------------------------ pages and links
+
+
+def playbook_dir(playbook: Playbook | str) -> str:
+    return playbook if isinstance(playbook, str) else playbook.id
+
+
+def page_path(playbook: Playbook | str, kind: str, obj_id: str = "") -> str:
+    """Source path (.md) of a generated page; URLs are derived from it, ids only, never titles."""
+    base = playbook_dir(playbook)
+    if kind == "overview":
+        return f"{base}/index.md"
+    if kind in ("phase", "role", "form"):
+        return f"{base}/{kind}s/{obj_id}.md"
+    if kind == "module":
+        return f"{base}/training/{obj_id}.md"
+    return f"{base}/{kind}.md"  # raci, kpis, risks, scope, glossary, cases, pitfalls
+
+
+TABLE_PAGES = ("scope", "raci", "kpis", "risks", "pitfalls", "cases", "glossary")
+
+
+def url_of(src: str, directory_urls: bool = True) -> str:
+    """The URL path (relative to the site root) that mkdocs gives a source file."""
+    stem = src[:-3]
+    if stem == "index" or stem.endswith("/index"):
+        return stem[:-5]
+    return f"{stem}/" if directory_urls else f"{stem}.html"
+
+
+@dataclass(frozen=True)
+class Context:
+    """Where a view is being rendered: which playbook, on which page, with which URL style."""
+
+    playbook: Playbook
+    here: str  # source path of the page being written, e.g. "standard/phases/preparation.md"
+    directory_urls: bool = True
+
+    def t(self, key: str, **values) -> str:
+        return label(self.playbook.language, key, **values)
+
+    def path(self, kind: str, obj_id: str = "") -> str:
+        return page_path(self.playbook, kind, obj_id)
+
+    def md_link(self, target_src: str, anchor: str = "") -> str:
+        """A relative .md link for Markdown: mkdocs checks it and rewrites it."""
+        if target_src == self.here:
+            return f"#{anchor}" if anchor else "#"
+        rel = posixpath.relpath(target_src, posixpath.dirname(self.here) or ".")
+        return rel + (f"#{anchor}" if anchor else "")
+
+    def href(self, target_src: str, anchor: str = "") -> str:
+        """A relative URL for raw HTML, where mkdocs rewrites nothing."""
+        here_url = url_of(self.here, self.directory_urls)
+        target = url_of(target_src, self.directory_urls)
+        if target == here_url and anchor:
+            return f"#{anchor}"
+        base = here_url if here_url.endswith("/") or not here_url else posixpath.dirname(here_url)
+        rel = posixpath.relpath(target or ".", base.rstrip("/") or ".")
+        if target.endswith("/") or target == "":
+            rel = rel.rstrip("/") + "/" if rel != "." else "./"
+        return h(rel + (f"#{anchor}" if anchor else ""))
+
+    # links to objects, as Markdown and as HTML
+    def role_md(self, role_id: str) -> str:
+        role = _find(self.playbook.roles, role_id)
+        title = md_inline(role.title) if role else md_inline(role_id)
+        return f"[{title}]({self.md_link(self.path('role', role_id))})"
+
+    def role_html(self, role_id: str) -> str:
+        role = _find(self.playbook.roles, role_id)
+        title = role.title if role else role_id
+        return f'<a href="{self.href(self.path("role", role_id))}">{h(title)}</a>'
+
+    def module_md(self, module_id: str) -> str:
+        found = [m for _, m in self.playbook.modules() if m.id == module_id]
+        title = md_inline(found[0].title) if found else md_inline(module_id)
+        return f"[{title}]({self.md_link(self.path('module', module_id))})"
+
+    def item_md(self, item_id: str) -> str:
+        for phase, item in self.playbook.items():
+            if item.id == item_id:
+                return (f"[{md_inline(item.title)}]"
+                        f"({self.md_link(self.path('phase', phase.id), item.id)})")
+        return md_inline(item_id)
+
+    def item_html(self, phase: Phase, item) -> str:
+        return (f'<a href="{self.href(self.path("phase", phase.id), item.id)}">'
+                f"{h(item.title)}</a>")
+
+    def phase_md(self, phase_id: str) -> str:
+        phase = _find(self.playbook.phases, phase_id)
+        title = md_inline(phase.title) if phase else md_inline(phase_id)
+        return f"[{title}]({self.md_link(self.path('phase', phase_id))})"
+
+    def kpi_md(self, kpi_id: str) -> str:
+        kpi = _find(self.playbook.kpis, kpi_id)
+        title = md_inline(kpi.name) if kpi else md_inline(kpi_id)
+        return f"[{title}]({self.md_link(self.path('kpis'), kpi_id)})"
+
+
+def _find(objects, obj_id: str):
+    return next((o for o in objects if o.id == obj_id), None)
+
+
+def heading(level: int, text: str, anchor: str, classes: str = "") -> str:
+    """A Markdown heading whose id is the object's id (never a positional slug)."""
+    attrs = f"#{anchor}" + (f" .{classes}" if classes else "")
+    return f"{'#' * level} {md_inline(text)} {{ {attrs} }}"
+
+
+def bullet_list(lines: list[str]) -> str:
+    return "\n".join(f"- {line}" for line in lines)
+
+
+def priority_badge(ctx: Context, priority: str) -> str:
+    return (f'<span class="luodi-badge luodi-priority-{priority}">'
+            f"{h(ctx.t(priority))}</span>")
+
+
+def item_roles(item) -> dict[str, list[str]]:
+    """The RACI of an item, with the owner responsible when no RACI is written."""
+    raci = item.raci
+    responsible = list(raci.responsible) if raci and raci.responsible else [item.owner]
+    return {
+        "responsible": responsible,
+        "accountable": [raci.accountable] if raci and raci.accountable else [],
+        "consulted": list(raci.consulted) if raci else [],
+        "informed": list(raci.informed) if raci else [],
+    }
+
+
+def modules_in_order(modules: list[Module]) -> list[Module]:
+    """Modules sorted so that each comes after its prerequisites (stable otherwise)."""
+    by_id = {m.id: m for m in modules}
+    done: list[Module] = []
+    seen: set[str] = set()
+
+    def visit(module: Module) -> None:
+        if module.id in seen:
+            return
+        seen.add(module.id)
+        for prerequisite in module.prerequisites:
+            if prerequisite in by_id:
+                visit(by_id[prerequisite])
+        done.append(module)
+
+    for module in modules:
+        visit(module)
+    return done
+
+
+__all__ = ["Context", "Form", "Role", "md", "md_inline", "h", "heading", "page_path", "url_of"]

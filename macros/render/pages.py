@@ -1,0 +1,90 @@
+"""The pages of a playbook site: which exist, their titles, tags, nav, and full Markdown text.
+
+The plugin writes these into the build; the benchmark writes the same text to disk as the
+plain-Markdown floor. Both go through `page_markdown`, so there is one way to make a page.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Callable
+
+from ..model import Playbook
+from . import checklist, course, form, kpis, manual, overview, raci, reference, risks, scope
+from .common import TABLE_PAGES, Context, md_inline, page_path
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    src: str  # source path, e.g. "standard/phases/preparation.md"
+    title: str
+    render: Callable[[Context], str]  # the body, below the title
+    tags: tuple[str, ...] = ()
+    kind: str = ""
+
+
+_TABLE_VIEWS = {
+    "scope": scope.render, "raci": raci.render, "kpis": kpis.render, "risks": risks.render,
+    "glossary": reference.glossary, "cases": reference.cases, "pitfalls": reference.pitfalls,
+}
+
+
+def playbook_pages(pb: Playbook) -> list[PageSpec]:
+    def t(key: str, **values) -> str:
+        return Context(pb, "").t(key, **values)
+
+    pages = [PageSpec(page_path(pb, "overview"), pb.title, overview.render, kind="overview")]
+    for phase in pb.phases:
+        priorities = sorted({i.priority for i in phase.checklist},
+                            key=("must", "should", "could", "wont").index)
+        pages.append(PageSpec(page_path(pb, "phase", phase.id), phase.title,
+                              lambda ctx, p=phase: checklist.render(ctx, p),
+                              (phase.title, *(t(p) for p in priorities)), "phase"))
+    for role in pb.roles:
+        pages.append(PageSpec(page_path(pb, "role", role.id), role.title,
+                              lambda ctx, r=role: manual.render(ctx, r), (role.title,), "role"))
+        for module in role.modules:
+            pages.append(PageSpec(page_path(pb, "module", module.id), module.title,
+                                  lambda ctx, r=role, m=module: course.render(ctx, r, m),
+                                  (role.title, t("format-" + module.format)), "module"))
+    for f in pb.forms:
+        phase_title = next((p.title for p in pb.phases if p.id == f.phase), f.phase)
+        pages.append(PageSpec(page_path(pb, "form", f.id), f.title,
+                              lambda ctx, fm=f: form.render(ctx, fm), (phase_title,), "form"))
+    for kind in TABLE_PAGES:
+        pages.append(PageSpec(page_path(pb, kind), t(kind), _TABLE_VIEWS[kind], kind=kind))
+    return pages
+
+
+def page_markdown(spec: PageSpec, pb: Playbook, directory_urls: bool = True) -> str:
+    """The complete Markdown file of a generated page.
+
+    `render_macros: false` keeps mkdocs-macros away from the page *and its title*: playbook text
+    is data, and a title containing '{{' would otherwise be executed as a template.
+    """
+    front = {"title": spec.title, "render_macros": False, "luodi": {"playbook": pb.id,
+                                                                   "kind": spec.kind}}
+    if spec.tags:
+        front["tags"] = list(dict.fromkeys(spec.tags))
+    header = "\n".join(f"{key}: {json.dumps(value, ensure_ascii=False)}"
+                       for key, value in front.items())
+    body = spec.render(Context(pb, spec.src, directory_urls))
+    return f"---\n{header}\n---\n\n# {md_inline(spec.title)}\n\n{body}"
+
+
+def playbook_nav(pb: Playbook) -> dict:
+    """This playbook's section of the mkdocs nav: phases in order, then by role."""
+    def t(key: str) -> str:
+        return Context(pb, "").t(key)
+
+    section: list = [{t("overview"): page_path(pb, "overview")}]
+    section.append({t("phases"): [{p.title: page_path(pb, "phase", p.id)} for p in pb.phases]})
+    section.append({t("roles"): [{r.title: page_path(pb, "role", r.id)} for r in pb.roles]})
+    section.append({t("training"): [
+        {r.title: [{m.title: page_path(pb, "module", m.id)} for m in r.modules]}
+        for r in pb.roles if r.modules]})
+    if pb.forms:
+        section.append({t("forms"): [{f.title: page_path(pb, "form", f.id)} for f in pb.forms]})
+    section.extend({t(kind): page_path(pb, kind)} for kind in TABLE_PAGES)
+    return {pb.title: section}

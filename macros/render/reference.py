@@ -1,0 +1,61 @@
+"""Reference pages: the glossary, case studies and common pitfalls."""
+
+from __future__ import annotations
+
+from .common import Context, bullet_list, h, heading, md, md_inline
+
+
+def glossary(ctx: Context) -> str:
+    parts = []
+    for term in sorted(ctx.playbook.glossary, key=lambda t: t.term):
+        parts.append(heading(2, term.term, term.id, "luodi-term"))
+        parts.append(md(term.definition))
+        facts = []
+        if term.english:
+            facts.append(f"**{md_inline(ctx.t('english'))}**：{md_inline(term.english)}")
+        if term.synonyms:
+            facts.append(f"**{md_inline(ctx.t('synonyms'))}**："
+                         + "、".join(md_inline(s) for s in term.synonyms))
+        if facts:
+            parts.append(bullet_list(facts))
+    return "\n\n".join(parts) + "\n"
+
+
+def cases(ctx: Context) -> str:
+    parts = []
+    for case in ctx.playbook.cases:
+        parts.append(heading(2, case.title, case.id))
+        facts = [f"**{md_inline(ctx.t(k))}**：{md_inline(getattr(case, k))}"
+                 for k in ("industry", "system") if getattr(case, k)]
+        if facts:
+            parts.append(" · ".join(facts))
+        parts.append(md(case.summary))
+        if case.results:
+            head = "".join(f'<th scope="col">{h(ctx.t(k))}</th>'
+                           for k in ("metric", "before", "after", "remarks"))
+            rows = [f"<tr><th scope=\"row\">{h(r.metric)}</th><td>{h(r.before)}</td>"
+                    f"<td><strong>{h(r.after)}</strong></td><td>{h(r.note)}</td></tr>"
+                    for r in case.results]
+            parts.append(heading(3, ctx.t("results"), f"{case.id}-results"))
+            parts.append('<table class="luodi-results">\n<thead><tr>' + head
+                         + "</tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>")
+        if case.lessons:
+            parts.append(heading(3, ctx.t("lessons-learned"), f"{case.id}-lessons"))
+            parts.append(bullet_list([md_inline(x) for x in case.lessons]))
+        if case.related:
+            parts.append(heading(3, ctx.t("related-items"), f"{case.id}-items"))
+            parts.append(bullet_list([ctx.item_md(i) for i in case.related]))
+    return "\n\n".join(parts) + "\n"
+
+
+def pitfalls(ctx: Context) -> str:
+    parts = []
+    for pitfall in ctx.playbook.pitfalls:
+        parts.append(heading(2, pitfall.title, pitfall.id, "luodi-pitfall"))
+        lines = [f"**{md_inline(ctx.t('symptom'))}**：{md_inline(pitfall.symptom)}",
+                 f"**{md_inline(ctx.t('remedy'))}**：{md_inline(pitfall.remedy)}"]
+        if pitfall.prevented_by:
+            lines.append(f"**{md_inline(ctx.t('prevented-by'))}**："
+                         + "、".join(ctx.item_md(i) for i in pitfall.prevented_by))
+        parts.append(bullet_list(lines))
+    return "\n\n".join(parts) + "\n"
