@@ -271,6 +271,7 @@ class Role(Node):
     id: str = ident()
     title: str = spec("Name of the role, e.g. 项目经理.")
     summary: str = spec("The role in one or two sentences.")
+    order: int = spec("Position in role lists and the nav (then by id).", default=100)
     responsibilities: list[str] = spec("What the role is responsible for.", default=[])
     modules: list[Module] = spec("The role's training modules.", default=[])
     aliases: list[str] = spec("Former ids of this role.", default=[], pattern=ID_PATTERN)

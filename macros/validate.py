@@ -120,7 +120,8 @@ def _load_folder(folder: Path, diagnostics: list[Diagnostic]) -> Playbook | None
             f"playbook id '{playbook.id}' does not match its folder name '{folder.name}'",
             "the folder name and the id must be the same"))
     phases = tuple(sorted(parts["phases"], key=lambda p: (p.order, p.id)))
-    return dataclasses.replace(playbook, phases=phases, roles=tuple(parts["roles"]),
+    roles = tuple(sorted(parts["roles"], key=lambda r: (r.order, r.id)))
+    return dataclasses.replace(playbook, phases=phases, roles=roles,
                                forms=tuple(parts["forms"]))
 
 

@@ -23,3 +23,44 @@ def sample_tree(tmp_path, monkeypatch) -> Path:
     shutil.copytree(FIXTURES / "sample", tmp_path / "playbooks" / "sample")
     monkeypatch.chdir(tmp_path)
     return tmp_path / "playbooks" / "sample"
+
+
+def build_site(project: Path, site_dir: Path, *extra: str):
+    """Run a real `mkdocs build` of a project folder; returns the finished process."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"),
+         "-d", str(site_dir), *extra], capture_output=True, text=True, env=env, cwd=project)
+
+
+def make_project(root: Path, playbooks: Path, pages: dict[str, str] | None = None) -> Path:
+    """A minimal mkdocs project using the repo's mkdocs.yml, with its own playbooks and pages."""
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    # Keep the repo's theme, plugins and extensions; only the nav of hand-written pages changes.
+    head, _, _ = config.partition("\nnav:")
+    # Outside this repo there is no local macros/ folder: load the installed package instead.
+    head = head.replace("module_name: macros", 'modules: ["luodi:macros"]')
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "mkdocs.yml").write_text(head + "\nnav:\n  - 首页: index.md\n", encoding="utf-8")
+    docs = root / "docs"
+    docs.mkdir(exist_ok=True)
+    pages = {"index.md": "# 首页\n\n{{ playbook_list() }}\n", **(pages or {})}
+    for name, text in pages.items():
+        (docs / name).parent.mkdir(parents=True, exist_ok=True)
+        (docs / name).write_text(text, encoding="utf-8")
+    if playbooks.resolve() != (root / "playbooks").resolve():
+        shutil.copytree(playbooks, root / "playbooks", dirs_exist_ok=True)
+    return root
+
+
+@pytest.fixture(scope="session")
+def default_site(tmp_path_factory) -> Path:
+    """The repo's own site, built once per test session with --strict."""
+    site = tmp_path_factory.mktemp("default-site")
+    done = build_site(ROOT, site)
+    assert done.returncode == 0, done.stderr
+    return site

@@ -12,7 +12,7 @@ from typing import Callable
 
 from ..model import Playbook
 from . import checklist, course, form, kpis, manual, overview, raci, reference, risks, scope
-from .common import TABLE_PAGES, Context, md_inline, page_path
+from .common import TABLE_PAGES, Context, h, md_inline, page_path
 
 
 @dataclass(frozen=True)
@@ -63,10 +63,11 @@ def page_markdown(spec: PageSpec, pb: Playbook, directory_urls: bool = True) -> 
     `render_macros: false` keeps mkdocs-macros away from the page *and its title*: playbook text
     is data, and a title containing '{{' would otherwise be executed as a template.
     """
-    front = {"title": spec.title, "render_macros": False, "luodi": {"playbook": pb.id,
-                                                                   "kind": spec.kind}}
+    # mkdocs and Material put titles and tags into templates without escaping them.
+    front = {"title": h(spec.title), "render_macros": False,
+             "luodi": {"playbook": pb.id, "kind": spec.kind}}
     if spec.tags:
-        front["tags"] = list(dict.fromkeys(spec.tags))
+        front["tags"] = [h(tag) for tag in dict.fromkeys(spec.tags)]
     header = "\n".join(f"{key}: {json.dumps(value, ensure_ascii=False)}"
                        for key, value in front.items())
     body = spec.render(Context(pb, spec.src, directory_urls))
@@ -74,17 +75,22 @@ def page_markdown(spec: PageSpec, pb: Playbook, directory_urls: bool = True) -> 
 
 
 def playbook_nav(pb: Playbook) -> dict:
-    """This playbook's section of the mkdocs nav: phases in order, then by role."""
+    """This playbook's section of the mkdocs nav: phases in order, then by role.
+
+    Titles are HTML-escaped: the theme writes nav titles into pages as they are.
+    """
     def t(key: str) -> str:
-        return Context(pb, "").t(key)
+        return h(Context(pb, "").t(key))
 
     section: list = [{t("overview"): page_path(pb, "overview")}]
-    section.append({t("phases"): [{p.title: page_path(pb, "phase", p.id)} for p in pb.phases]})
-    section.append({t("roles"): [{r.title: page_path(pb, "role", r.id)} for r in pb.roles]})
+    section.append({t("phases"): [{h(p.title): page_path(pb, "phase", p.id)}
+                                  for p in pb.phases]})
+    section.append({t("roles"): [{h(r.title): page_path(pb, "role", r.id)} for r in pb.roles]})
     section.append({t("training"): [
-        {r.title: [{m.title: page_path(pb, "module", m.id)} for m in r.modules]}
+        {h(r.title): [{h(m.title): page_path(pb, "module", m.id)} for m in r.modules]}
         for r in pb.roles if r.modules]})
     if pb.forms:
-        section.append({t("forms"): [{f.title: page_path(pb, "form", f.id)} for f in pb.forms]})
+        section.append({t("forms"): [{h(f.title): page_path(pb, "form", f.id)}
+                                     for f in pb.forms]})
     section.extend({t(kind): page_path(pb, kind)} for kind in TABLE_PAGES)
-    return {pb.title: section}
+    return {h(pb.title): section}

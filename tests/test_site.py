@@ -1,0 +1,249 @@
+"""The real site: `mkdocs build --strict` of the default playbook and of hostile/invalid inputs."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import jieba
+import pytest
+from conftest import FIXTURES, ROOT, build_site, make_project
+
+from macros.validate import load_playbooks
+
+STANDARD = load_playbooks(ROOT / "playbooks").playbooks["standard"]
+ID_ATTR = re.compile(r'\sid="([^"]*)"')
+HREF = re.compile(r'\shref="([^"]*)"')
+
+
+def page(site: Path, url: str) -> str:
+    return (site / url / "index.html").read_text(encoding="utf-8")
+
+
+def ids(text: str) -> set[str]:
+    return {html.unescape(i) for i in ID_ATTR.findall(text)}
+
+
+def test_every_object_has_its_page_at_a_stable_url(default_site):
+    expected = ["standard/", "standard/raci/", "standard/kpis/", "standard/risks/",
+                "standard/scope/", "standard/glossary/", "standard/cases/", "standard/pitfalls/"]
+    expected += [f"standard/phases/{p.id}/" for p in STANDARD.phases]
+    expected += [f"standard/roles/{r.id}/" for r in STANDARD.roles]
+    expected += [f"standard/training/{m.id}/" for _, m in STANDARD.modules()]
+    expected += [f"standard/forms/{f.id}/" for f in STANDARD.forms]
+    missing = [url for url in expected if not (default_site / url / "index.html").exists()]
+    assert missing == []
+    assert len(expected) == 8 + 5 + 9 + len(STANDARD.modules()) + 4
+
+
+def test_anchors_are_object_ids(default_site):
+    for phase in STANDARD.phases:
+        found = ids(page(default_site, f"standard/phases/{phase.id}"))
+        assert {i.id for i in phase.checklist} <= found
+        assert {d.id for d in phase.deliverables} <= found
+    for role, module in STANDARD.modules():
+        assert {lesson.id for lesson in module.lessons} <= ids(
+            page(default_site, f"standard/training/{module.id}"))
+        assert module.id in ids(page(default_site, f"standard/roles/{role.id}"))
+    assert {k.id for k in STANDARD.kpis} <= ids(page(default_site, "standard/kpis"))
+    assert {r.id for r in STANDARD.risks} <= ids(page(default_site, "standard/risks"))
+    assert {t.id for t in STANDARD.glossary} <= ids(page(default_site, "standard/glossary"))
+    for form in STANDARD.forms:
+        found = ids(page(default_site, f"standard/forms/{form.id}"))
+        assert {f.id for f in form.fields} <= found
+        assert {c.id for c in form.criteria} <= found
+    # A role page lists every item where the role has a part, under the item's id.
+    pm = ids(page(default_site, "standard/roles/project-manager"))
+    owned = {i.id for _, i in STANDARD.items() if i.owner == "project-manager"}
+    assert owned and owned <= pm
+
+
+def test_no_positional_slugs_and_unicode_slugs_for_chinese_headings(default_site):
+    for file in default_site.rglob("*.html"):
+        positional = [i for i in ids(file.read_text(encoding="utf-8")) if re.fullmatch(r"_\d+", i)]
+        assert positional == [], file
+    assert "实施手册" in ids((default_site / "index.html").read_text(encoding="utf-8"))
+
+
+def test_published_anchor_list(default_site):
+    data = json.loads((default_site / "anchors.json").read_text(encoding="utf-8"))
+    assert data["version"] == 1
+    prep = STANDARD.phase("preparation")
+    assert {i.id for i in prep.checklist} <= set(data["pages"]["standard/phases/preparation/"])
+    assert set(data["pages"]) >= {"", "standard/", "standard/kpis/"}
+
+
+def _index_tokens(site: Path) -> tuple[set[str], dict]:
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    separator = re.compile(index["config"]["separator"])
+    tokens: set[str] = set()
+    for doc in index["docs"]:
+        text = re.sub(r"<[^>]+>", " ", doc["title"] + " " + doc["text"])
+        tokens.update(t.lower() for t in separator.split(html.unescape(text)) if t)
+    return tokens, index
+
+
+@pytest.mark.parametrize("term", ["验收确认书", "灰度发布", "超级用户", "缓冲预算", "数据迁移",
+                                  "MoSCoW", "Scrum", "KPI"])
+def test_search_index_holds_segmented_terms(default_site, term):
+    tokens, _ = _index_tokens(default_site)
+    words = [w.lower() for w in jieba.cut(term) if w.strip()]
+    assert words and all(w in tokens for w in words), (term, words)
+
+
+def test_search_index_is_segmented_by_jieba(default_site):
+    tokens, index = _index_tokens(default_site)
+    assert index["config"]["lang"] == ["zh"]
+    assert "\u200b" in json.dumps(index, ensure_ascii=False)  # Material's segmentation marker
+    assert "确认书" in tokens and "验收" in tokens
+
+
+def test_no_page_carries_an_error_or_traceback(default_site):
+    for file in default_site.rglob("*.html"):
+        text = file.read_text(encoding="utf-8")
+        for marker in ("Traceback", "Macro Syntax Error", "Macro Rendering Error",
+                       "UndefinedError", "{{", "{%"):
+            assert marker not in text, (file, marker)
+
+
+def test_internal_links_and_fragments_resolve(default_site):
+    anchors: dict[Path, set[str]] = {}
+    broken = []
+    for file in sorted(default_site.rglob("*.html")):
+        if file.name == "404.html":  # served from any depth, so mkdocs makes its links absolute
+            continue
+        text = file.read_text(encoding="utf-8")
+        for href in HREF.findall(text):
+            href = html.unescape(href)
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc or href.startswith(("#", "mailto:")) or not href:
+                continue
+            target = (file.parent / unquote(parts.path)).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                broken.append((file.relative_to(default_site), href))
+                continue
+            if parts.fragment and target.suffix == ".html":
+                if target not in anchors:
+                    anchors[target] = ids(target.read_text(encoding="utf-8"))
+                if unquote(parts.fragment) not in anchors[target]:
+                    broken.append((file.relative_to(default_site), href))
+    assert broken == []
+
+
+def test_generated_pages_are_byte_identical_across_builds(default_site, tmp_path):
+    done = build_site(ROOT, tmp_path / "again")
+    assert done.returncode == 0, done.stderr
+    first = sorted(p.relative_to(default_site) for p in (default_site / "standard").rglob("*")
+                   if p.is_file())
+    assert first
+    for rel in first:
+        assert (tmp_path / "again" / rel).read_bytes() == (default_site / rel).read_bytes(), rel
+
+
+def test_invalid_playbook_fails_the_build_with_every_diagnostic(tmp_path):
+    project = make_project(tmp_path / "p", FIXTURES)
+    prep = project / "playbooks" / "sample" / "phases" / "prep.yaml"
+    prep.write_text(prep.read_text(encoding="utf-8").replace("priority: should", "priority: x")
+                    .replace("owner: pm\n    priority: must", "owner: NO\n    priority: must"),
+                    encoding="utf-8")
+    done = build_site(project, tmp_path / "site")
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert "playbooks/sample/phases/prep.yaml:13:12: error[type]: 'owner' must be text" in done.stderr
+    assert "playbooks/sample/phases/prep.yaml:22:15: error[bad-value]" in done.stderr
+    assert not (tmp_path / "site" / "sample").exists()
+
+
+def test_macro_with_a_wrong_id_fails_the_build(tmp_path):
+    project = make_project(tmp_path / "p", FIXTURES,
+                           {"guide.md": "# 指南\n\n{{ checklist('sample', 'perp') }}\n"})
+    done = build_site(project, tmp_path / "site")
+    assert done.returncode != 0
+    assert "no phase 'perp' (did you mean 'prep'?)" in done.stderr
+    assert not (tmp_path / "site" / "guide" / "index.html").exists() or "Error" not in (
+        tmp_path / "site" / "guide" / "index.html").read_text(encoding="utf-8")
+
+
+def test_macros_embed_the_same_views_in_hand_written_pages(tmp_path):
+    guide = ("# 指南\n\n## 准备阶段清单\n\n{{ checklist('sample', 'prep') }}\n\n"
+             "## 表单\n\n{{ acceptance_form('sample', 'acceptance') }}\n\n"
+             "{{ raci_matrix('sample') }}\n{{ kpi_table('sample') }}\n"
+             "{{ risk_register('sample') }}\n{{ role_manual('sample', 'trainer') }}\n"
+             "{{ moscow_scope('sample') }}\n{{ roadmap('sample') }}\n")
+    project = make_project(tmp_path / "p", FIXTURES, {"guide/embed.md": guide})
+    site = tmp_path / "site"
+    done = build_site(project, site)
+    assert done.returncode == 0, done.stderr
+    text = page(site, "guide/embed")
+    assert {"prep-team", "prep-scope", "project", "approval-cycle", "budget-overrun",
+            "准备阶段清单"} <= ids(text)
+    # Links are relative to the embedding page and lead to the generated pages.
+    assert 'href="../../sample/roles/pm/"' in text
+    assert 'href="../../sample/phases/prep/#prep-team"' in text
+    generated = page(site, "sample/phases/prep")
+    item = re.search(r'<h4[^>]*id="prep-team".*?</ul>', generated, re.S).group(0)
+    # The very same rendering (no second copy of the view); only the relative links differ.
+    def unlinked(markup: str) -> str:
+        return re.sub(r'href="[^"]*"', "", markup)
+
+    assert unlinked(item) in unlinked(text)
+
+
+HOSTILE = {
+    "phase_title": "{{ 7*7 }} 准备 {% include 'mkdocs.yml' %}",
+    "item_title": "<script>alert('x')</script> 组建团队",
+    "detail": "# 不是标题\n\n<img src=x onerror=alert(1)> 见 [点我](javascript:alert(1))",
+    "evidence": "| 管道 | 符号 |",
+    "kpi_name": "审批|周期 {{ config }}",
+    "role_title": "<b>项目经理</b>",
+}
+
+
+def test_playbook_text_is_data_never_markup_or_template(tmp_path):
+    playbooks = tmp_path / "pb"
+    shutil.copytree(FIXTURES, playbooks)
+    prep = playbooks / "sample" / "phases" / "prep.yaml"
+    text = prep.read_text(encoding="utf-8")
+    text = text.replace("title: 准备阶段", f"title: {json.dumps(HOSTILE['phase_title'])}")
+    text = text.replace("title: 组建项目团队", f"title: {json.dumps(HOSTILE['item_title'])}")
+    text = text.replace("evidence: 项目组织架构图",
+                        f"evidence: {json.dumps(HOSTILE['evidence'], ensure_ascii=False)}\n"
+                        f"    detail: {json.dumps(HOSTILE['detail'], ensure_ascii=False)}")
+    prep.write_text(text, encoding="utf-8")
+    book = playbooks / "sample" / "playbook.yaml"
+    book.write_text(book.read_text(encoding="utf-8").replace(
+        "name: 采购审批周期", f"name: {json.dumps(HOSTILE['kpi_name'], ensure_ascii=False)}"),
+        encoding="utf-8")
+    pm = playbooks / "sample" / "roles" / "pm.yaml"
+    pm.write_text(pm.read_text(encoding="utf-8").replace(
+        "title: 项目经理", f"title: {json.dumps(HOSTILE['role_title'])}"), encoding="utf-8")
+    project = make_project(tmp_path / "p", playbooks)
+    site = tmp_path / "site"
+    done = build_site(project, site)
+    assert done.returncode == 0, done.stderr
+
+    phase = page(site, "sample/phases/prep")
+    assert "{{ 7*7 }}" in phase and "{% include" in phase
+    assert "<title>{{ 7*7 }}" in phase
+    assert ">49<" not in phase and "site_name" not in phase
+    assert "&lt;script&gt;alert" in phase
+    assert "&lt;img src=x onerror=alert(1)&gt;" in phase
+    assert "# 不是标题" in phase
+    assert "| 管道 | 符号 |" in phase
+    kpis = page(site, "sample/kpis")
+    assert "审批|周期 {{ config }}" in kpis
+    for file in site.rglob("*.html"):
+        body = file.read_text(encoding="utf-8")
+        assert "<script>alert" not in body, file
+        assert not re.search(r"<img[^>]*onerror", body), file
+        assert 'href="javascript:' not in body.lower(), file
+        assert "<b>项目经理</b>" not in body, file
+        assert "<h1" not in body.split("不是标题")[0][-20:], file
+    # Structure intact: the evidence cell did not become a table, the detail no heading.
+    assert not re.search(r"<h\d[^>]*>\s*不是标题", phase)
