@@ -67,6 +67,8 @@ class Node:
                            metadata={"internal": True})
     sources: dict = field(default_factory=dict, compare=False, repr=False,
                           metadata={"internal": True})
+    # Set on a fork's object when its parent changed under an override (shown on the page).
+    drift: tuple = field(default=(), compare=False, repr=False, metadata={"internal": True})
 
 
 # ---------------------------------------------------------------- playbook.yaml

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .diagnostics import Diagnostic, did_you_mean, errors
 from .loader import Map, Seq, describe, load_file
+from .overlay import OVERLAY_KEYS, RawPlaybook, Overlay
 from .model import (
     ID_PATTERN, SCHEMA_VERSION, Case, Criterion, Deliverable, Form, Goal, Item, Kpi, Lesson,
     Module, Node, Phase, Pitfall, Playbook, Risk, Role, Source, Term,
@@ -51,92 +52,172 @@ def display_path(path: Path) -> str:
 
 
 def load_playbooks(path: Path | str) -> Result:
-    """Load a folder of playbooks (playbooks/) or one playbook folder, and validate everything."""
+    """Load a folder of playbooks (playbooks/) or one playbook folder, and validate everything.
+
+    Three steps: read every folder as YAML; merge each fork over its resolved parent; check the
+    schema and then the references of each resolved playbook.
+    """
     path = Path(path)
     result = Result()
+    diagnostics = result.diagnostics
     if not path.is_dir():
-        result.diagnostics.append(Diagnostic(
+        diagnostics.append(Diagnostic(
             Source(display_path(path), 1, 1), "not-found", "no such folder",
             "give the playbooks/ folder or one playbook's folder"))
         return result
-    folders = [path] if (path / "playbook.yaml").exists() else sorted(
+    single = (path / "playbook.yaml").exists()
+    folders = [path] if single else sorted(
         p for p in path.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+    if single and _raw_extends(path):  # a fork needs its parent: look beside it
+        folders = sorted(p for p in path.parent.iterdir()
+                         if p.is_dir() and (p / "playbook.yaml").exists())
+    if not folders:
+        diagnostics.append(Diagnostic(
+            Source(display_path(path), 1, 1), "no-playbooks", "no playbook folder found here",
+            "a playbook is a folder holding playbook.yaml"))
+    raws = {raw.name: raw for raw in (_read_folder(f, diagnostics) for f in folders) if raw}
+    resolved = _resolve_forks(raws, diagnostics)
     complete: set[str] = set()
-    for folder in folders:
-        before = len(errors(result.diagnostics))
-        playbook = _load_folder(folder, result.diagnostics)
+    for name, raw in resolved.items():
+        before = len(errors(diagnostics))
+        playbook = _build_playbook(raw, diagnostics)
         if playbook is None:
             continue
         # A file that failed its schema is missing from the playbook; checking references
         # then would only repeat that failure as a cascade of "unknown id" errors.
-        if len(errors(result.diagnostics)) == before:
-            complete.add(playbook.id)
-        if playbook.id in result.playbooks:
-            other = result.playbooks[playbook.id].source
-            result.diagnostics.append(Diagnostic(
-                playbook.sources["id"], "duplicate-id",
-                f"playbook id '{playbook.id}' is also used at {other}"))
-            continue
+        if raw.complete and len(errors(diagnostics)) == before:
+            complete.add(name)
         result.playbooks[playbook.id] = playbook
-    if not folders:
-        result.diagnostics.append(Diagnostic(
-            Source(display_path(path), 1, 1), "no-playbooks", "no playbook folder found here",
-            "a playbook is a folder holding playbook.yaml"))
     for playbook in result.playbooks.values():
         if playbook.id in complete:
-            result.diagnostics.extend(check_playbook(playbook, result.playbooks))
-    result.diagnostics.sort(key=Diagnostic.sort_key)
+            diagnostics.extend(_blame_fork(d, resolved[playbook.id])
+                               for d in check_playbook(playbook, result.playbooks))
+    # A fork repeats its parent's content: report each problem once.
+    result.diagnostics = sorted(dict.fromkeys(diagnostics), key=Diagnostic.sort_key)
+    if single:
+        wanted = path.resolve().name
+        result.playbooks = {k: v for k, v in result.playbooks.items() if k == wanted}
     return result
 
 
-def _load_folder(folder: Path, diagnostics: list[Diagnostic]) -> Playbook | None:
-    main = folder / "playbook.yaml"
-    if not main.exists():
+def _blame_fork(diagnostic: Diagnostic, raw: RawPlaybook) -> Diagnostic:
+    """A fork that removes what its parent refers to breaks a reference in the parent's file."""
+    own = display_path(raw.folder) + "/"
+    if not raw.extends or diagnostic.code != "unknown-ref" or diagnostic.source.path.startswith(own):
+        return diagnostic
+    return dataclasses.replace(
+        diagnostic, message=f"in fork '{raw.name}': {diagnostic.message}",
+        hint=f"the fork removed what this refers to; override or remove the reference in "
+             f"{own} as well")
+
+
+def _raw_extends(folder: Path) -> bool:
+    loaded = load_file(folder / "playbook.yaml", display_path(folder / "playbook.yaml"))
+    return bool(loaded.data and loaded.data.get("extends"))
+
+
+def _read_folder(folder: Path, diagnostics: list[Diagnostic]) -> RawPlaybook | None:
+    main_file = folder / "playbook.yaml"
+    if not main_file.exists():
         diagnostics.append(Diagnostic(
             Source(display_path(folder), 1, 1), "missing-file", "folder has no playbook.yaml",
             "every playbook folder starts with playbook.yaml (id, title, summary, schema_version)"))
         return None
-    playbook = _load_object(main, Playbook, diagnostics)
-    parts: dict[str, list] = {}
-    for sub, cls in FOLDERS.items():
-        objects = parts.setdefault(sub, [])
+    loaded = load_file(main_file, display_path(main_file))
+    diagnostics.extend(loaded.diagnostics)
+    raw = RawPlaybook(folder.name, folder, loaded.data if loaded.data is not None else Map(
+        Source(display_path(main_file), 1, 1)))
+    if loaded.data is None:
+        raw.complete = False
+    elif loaded.data.get("id") != folder.name and isinstance(loaded.data.get("id"), str):
+        diagnostics.append(Diagnostic(
+            loaded.data.where("id"), "id-mismatch",
+            f"playbook id '{loaded.data['id']}' does not match its folder name '{folder.name}'",
+            "the folder name and the id must be the same"))
+    for sub in FOLDERS:
         files = sorted(p for p in (folder / sub).glob("*") if p.suffix in YAML_SUFFIXES) \
             if (folder / sub).is_dir() else []
+        objects = raw.parts.setdefault(sub, {})
         for file in files:
-            obj = _load_object(file, cls, diagnostics)
-            if obj is None:
+            part = load_file(file, display_path(file))
+            diagnostics.extend(part.diagnostics)
+            if part.data is None:
+                raw.complete = False
                 continue
-            if obj.id != file.stem:
+            obj_id = part.data.get("id")
+            if isinstance(obj_id, str) and obj_id != file.stem:
                 diagnostics.append(Diagnostic(
-                    obj.sources["id"], "id-mismatch",
-                    f"id '{obj.id}' does not match the file name '{file.name}'",
-                    f"rename the file to {obj.id}{file.suffix} or change the id"))
-            objects.append(obj)
+                    part.data.where("id"), "id-mismatch",
+                    f"id '{obj_id}' does not match the file name '{file.name}'",
+                    f"rename the file to {obj_id}{file.suffix} or change the id"))
+            if file.stem in objects:
+                diagnostics.append(Diagnostic(
+                    part.data.source, "duplicate-id",
+                    f"'{file.stem}' is defined twice in {sub}/ (.yaml and .yml)"))
+                continue
+            objects[file.stem] = part.data
+    # The part files were still read, so that all their problems are reported in one run.
+    return raw if loaded.data is not None else None
+
+
+def _resolve_forks(raws: dict[str, RawPlaybook],
+                   diagnostics: list[Diagnostic]) -> dict[str, RawPlaybook]:
+    """Each playbook with its parents merged in; forks whose chain is broken are left out."""
+    resolved: dict[str, RawPlaybook | None] = {}
+
+    def resolve(name: str, chain: list[str]) -> RawPlaybook | None:
+        if name in resolved:
+            return resolved[name]
+        raw = raws[name]
+        parent_name = raw.extends
+        if not parent_name:
+            resolved[name] = raw
+            return raw
+        where = raw.main.where("extends")
+        if parent_name in chain or parent_name == name:
+            cycle = chain[chain.index(parent_name):] if parent_name in chain else []
+            diagnostics.append(Diagnostic(
+                where, "extends-cycle",
+                "playbooks extend each other in a cycle: "
+                + " → ".join([*cycle, name, parent_name]),
+                "one of them must not extend the others"))
+            resolved[name] = None
+            return None
+        if parent_name not in raws:
+            others = [n for n in raws if n != name]
+            diagnostics.append(Diagnostic(
+                where, "unknown-ref",
+                f"extends: no other playbook with id '{parent_name}'"
+                f"{did_you_mean(parent_name, others)}", _known("playbook", others)))
+            resolved[name] = None
+            return None
+        parent = resolve(parent_name, [*chain, name])
+        resolved[name] = None if parent is None else Overlay(diagnostics).merge_playbook(
+            parent, raw)
+        return resolved[name]
+
+    for name in raws:
+        resolve(name, [])
+    return {name: raw for name, raw in resolved.items() if raw is not None}
+
+
+def _build_playbook(raw: RawPlaybook, diagnostics: list[Diagnostic]) -> Playbook | None:
+    playbook = build(Playbook, raw.main, diagnostics)
+    if playbook is not None and playbook.schema_version != SCHEMA_VERSION:
+        diagnostics.append(Diagnostic(
+            playbook.sources["schema_version"], "schema-version",
+            f"schema_version {playbook.schema_version} is not supported (this Luodi reads "
+            f"{SCHEMA_VERSION})", "upgrade Luodi, or write schema_version: 1"))
+    parts = {sub: [obj for obj in (build(cls, data, diagnostics)
+                                   for data in raw.parts.get(sub, {}).values()) if obj]
+             for sub, cls in FOLDERS.items()}
     if playbook is None:
         return None
-    if playbook.id != folder.name:
-        diagnostics.append(Diagnostic(
-            playbook.sources["id"], "id-mismatch",
-            f"playbook id '{playbook.id}' does not match its folder name '{folder.name}'",
-            "the folder name and the id must be the same"))
-    phases = tuple(sorted(parts["phases"], key=lambda p: (p.order, p.id)))
-    roles = tuple(sorted(parts["roles"], key=lambda r: (r.order, r.id)))
-    return dataclasses.replace(playbook, phases=phases, roles=roles,
-                               forms=tuple(parts["forms"]))
-
-
-def _load_object(file: Path, cls: type, diagnostics: list[Diagnostic]):
-    loaded = load_file(file, display_path(file))
-    diagnostics.extend(loaded.diagnostics)
-    if loaded.data is None:
-        return None
-    obj = build(cls, loaded.data, diagnostics)
-    if cls is Playbook and obj is not None and obj.schema_version != SCHEMA_VERSION:
-        diagnostics.append(Diagnostic(
-            obj.sources["schema_version"], "schema-version",
-            f"schema_version {obj.schema_version} is not supported (this Luodi reads "
-            f"{SCHEMA_VERSION})", "upgrade Luodi, or write schema_version: 1"))
-    return obj
+    return dataclasses.replace(
+        playbook,
+        phases=tuple(sorted(parts["phases"], key=lambda p: (p.order, p.id))),
+        roles=tuple(sorted(parts["roles"], key=lambda r: (r.order, r.id))),
+        forms=tuple(parts["forms"]))
 
 
 # ------------------------------------------------------------------ the schema layer
@@ -176,6 +257,12 @@ def build(cls: type, data, diagnostics: list[Diagnostic]):
     for key in data:
         if key not in known:
             usable = False
+            if key in OVERLAY_KEYS:
+                diagnostics.append(Diagnostic(
+                    data.key_sources[key], "unknown-key",
+                    f"'{key}' is only allowed in a playbook that extends another",
+                    "add extends: <parent id> to playbook.yaml, or remove it"))
+                continue
             diagnostics.append(Diagnostic(
                 data.key_sources[key], "unknown-key",
                 f"unknown key '{key}' in {_what(cls)}{did_you_mean(key, known)}",
@@ -203,7 +290,8 @@ def build(cls: type, data, diagnostics: list[Diagnostic]):
             sources[name + "[]"] = list(data[name].item_sources)
     if not usable:
         return None
-    return cls(**values, source=data.source, sources=sources)
+    return cls(**values, source=data.source, sources=sources,
+               drift=tuple(getattr(data, "drift", ())))
 
 
 def _convert(tp, f, value, raw, where: Source, name: str, diagnostics: list[Diagnostic]):
@@ -394,13 +482,6 @@ def check_playbook(playbook: Playbook, all_playbooks: dict[str, Playbook]) -> li
                                           f"field '{fld.id}' is a choice but has no options",
                                           "add options: [..] or use type: text"))
     out.extend(_prerequisite_cycles(playbook))
-    if playbook.extends:
-        if playbook.extends == playbook.id or playbook.extends not in all_playbooks:
-            others = [p for p in all_playbooks if p != playbook.id]
-            out.append(Diagnostic(
-                playbook.sources["extends"], "unknown-ref",
-                f"extends: no other playbook with id '{playbook.extends}'"
-                f"{did_you_mean(playbook.extends, others)}", _known("playbook", others)))
     return out
 
 
