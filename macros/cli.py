@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .diagnostics import errors
+from .diagnostics import did_you_mean, errors
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -53,7 +53,68 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument("kind", nargs="?", choices=["playbook", "phase", "role", "form"],
                         help="file kind to print")
     schema.add_argument("-o", "--output-dir", help="write every kind as <kind>.schema.json here")
+    _export_parser(commands)
     return parser
+
+
+def _export_parser(commands) -> None:
+    export = commands.add_parser(
+        "export", help="export a form, the checklist or the whole playbook to a file (导出)",
+        description="Export (导出) a form as an editable Word document (表单, e.g. 验收确认书), the "
+                    "checklist (检查清单) as CSV or Excel, or the whole playbook as JSON. The "
+                    "playbooks are validated first: nothing is exported while they have errors. "
+                    "An existing file is never overwritten without --force, and an interrupted "
+                    "export leaves the old file whole.",
+        epilog="Exit codes: 0 written, 1 problem (playbook errors, unknown id, file exists …), "
+               "2 usage error.")
+    export.set_defaults(export_help=export.format_help)
+    kinds = export.add_subparsers(dest="export_kind", metavar="KIND", parser_class=_Parser)
+
+    def common(sub, stdout: bool) -> None:
+        sub.add_argument("-o", "--output", required=True, metavar="FILE",
+                         help="file to write (输出文件)" + ("; '-' writes to standard output"
+                                                         if stdout else ""))
+        sub.add_argument("--force", action="store_true",
+                         help="overwrite FILE if it already exists (覆盖)")
+        sub.add_argument("--playbooks", default="playbooks", metavar="DIR",
+                         help="the playbooks/ folder to read (default: playbooks); nothing is "
+                              "ever written inside it")
+
+    form = kinds.add_parser(
+        "form", help="a form as an editable Word document (表单 → .docx)",
+        description="Write a form (e.g. 验收确认书, the acceptance confirmation) as an editable "
+                    "Word document: header table filled from the project variables (项目变量), "
+                    "acceptance criteria (验收标准) with pass/fail/remarks columns, "
+                    "deliverables (交付物), notes (说明) and one signature block (签字) per "
+                    "signatory role.")
+    form.add_argument("playbook", metavar="PLAYBOOK", help="playbook id, e.g. standard")
+    form.add_argument("form_id", metavar="FORM", help="form id, e.g. acceptance-confirmation")
+    form.add_argument("--format", choices=["docx"], default="docx",
+                      help="file format: docx, Word (default: docx)")
+    common(form, stdout=False)
+
+    checklist = kinds.add_parser(
+        "checklist", help="every checklist item as CSV or Excel (检查清单 → .csv/.xlsx)",
+        description="Write the checklist (检查清单), one row per item (检查项): phase, id, "
+                    "title, owner, RACI, priority, evidence, detail and tags, with column "
+                    "headers in the playbook's language. CSV is UTF-8 with a BOM so that Excel "
+                    "shows Chinese correctly, and can be imported into Jira (see "
+                    "docs/reference/exports.md). "
+                    "Cells that a spreadsheet would read as a formula get a leading quote (').")
+    checklist.add_argument("playbook", metavar="PLAYBOOK", help="playbook id, e.g. standard")
+    checklist.add_argument("--format", choices=["csv", "xlsx"],
+                           help="csv or xlsx (Excel); default: xlsx when FILE ends in .xlsx, "
+                                "else csv")
+    common(checklist, stdout=True)
+
+    as_json = kinds.add_parser(
+        "json", help="the whole playbook as JSON (实施手册 → .json)",
+        description="Write the whole playbook (phases, roles, forms and everything else) as "
+                    "UTF-8 JSON with schema_version and the generator's version. The same "
+                    "playbook always gives byte-identical output.")
+    as_json.add_argument("playbook", metavar="PLAYBOOK", help="playbook id, e.g. standard")
+    as_json.set_defaults(format="json")
+    common(as_json, stdout=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -68,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
-        return {"validate": _validate, "schema": _schema}[args.command](args)
+        return {"validate": _validate, "schema": _schema, "export": _export}[args.command](args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -107,6 +168,73 @@ def _schema(args) -> int:
         print("luodi schema: give a KIND or --output-dir", file=sys.stderr)
         return EXIT_USAGE
     sys.stdout.write(schema_text(args.kind))
+    return EXIT_OK
+
+
+def _export(args) -> int:
+    """luodi export form|checklist|json: validate, find the object, render, write safely."""
+    prog = f"luodi export {args.export_kind}" if args.export_kind else "luodi export"
+
+    def fail(message: str, code: int = EXIT_PROBLEMS) -> int:
+        print(f"{prog}: error: {message}", file=sys.stderr)
+        return code
+
+    if args.export_kind is None:
+        sys.stdout.write(args.export_help())
+        return EXIT_USAGE
+    fmt = args.format
+    if args.export_kind == "checklist" and fmt is None:
+        fmt = "xlsx" if args.output.lower().endswith(".xlsx") else "csv"
+    to_stdout = args.output == "-"
+    if to_stdout and fmt in ("docx", "xlsx"):
+        return fail(f"{fmt} files cannot be written to standard output; give -o FILE",
+                    EXIT_USAGE)
+    from . import export
+    from .validate import display_path, load_playbooks
+
+    try:
+        target = None if to_stdout else export.check_output(args.output, args.playbooks,
+                                                            args.force)
+        result = load_playbooks(args.playbooks)
+        problems = errors(result.diagnostics)
+        if problems:
+            for diagnostic in result.diagnostics:
+                print(diagnostic.format(), file=sys.stderr)
+            return fail(f"{len(problems)} error(s) in {display_path(Path(args.playbooks))}; "
+                        "nothing exported (run 'luodi validate' after fixing them)")
+        playbook = result.playbooks.get(args.playbook)
+        if playbook is None:
+            known = sorted(result.playbooks)
+            return fail(f"no playbook '{args.playbook}' in {display_path(Path(args.playbooks))}"
+                        f"{did_you_mean(args.playbook, known)}; playbooks: {', '.join(known)}")
+        if args.export_kind == "form":
+            data = export.form_docx(playbook, export.find_form(playbook, args.form_id))
+        elif args.export_kind == "checklist":
+            data = (export.checklist_xlsx if fmt == "xlsx" else export.checklist_csv)(playbook)
+        else:
+            data = export.playbook_json(playbook)
+    except export.ExportError as exc:
+        return fail(str(exc))
+    except ModuleNotFoundError as exc:
+        package = {"docx": "python-docx"}.get(exc.name or "", exc.name)
+        return fail(f"{package} is not installed ('pip install -e .' installs what Luodi needs)")
+    except Exception as exc:  # a bug in Luodi: still one line, never a traceback
+        return fail(f"{type(exc).__name__}: {exc} (a bug in Luodi; please report it)")
+    if target is None:
+        sys.stdout.flush()
+        out = getattr(sys.stdout, "buffer", None)
+        if out is None:  # a text-only stream (embedding, tests): same text, without the BOM
+            sys.stdout.write(data.decode("utf-8-sig"))
+        else:
+            out.write(data)
+            out.flush()
+        return EXIT_OK
+    try:
+        export.write_output(target, data, force=args.force)
+    except export.ExportError as exc:
+        return fail(str(exc))
+    except OSError as exc:
+        return fail(f"cannot write {args.output}: {exc.strerror or exc}")
     return EXIT_OK
 
 

@@ -1,0 +1,509 @@
+"""Exports: a form as an editable Word document, the checklist as CSV or Excel, the playbook as JSON.
+
+Every function here turns a loaded `Playbook` into bytes and nothing else; `write_output` puts
+bytes on disk safely (never over an existing file unless asked, through a temporary file and an
+atomic rename). The same bytes are published next to the site's pages by `site_downloads`.
+
+Every export is deterministic: the same playbook gives byte-identical files. Word and Excel files
+are zip archives that carry timestamps (zip entries and core properties); both are fixed here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import dataclasses
+import io
+import json
+import os
+import re
+import stat
+import tempfile
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+from . import __version__
+from .diagnostics import did_you_mean
+from .i18n import label
+from .model import Form, Node, Playbook
+from .render.common import item_roles
+from .render.form import criteria_rows, field_value
+
+# Fonts common on Chinese Windows: 宋体 for the body, 黑体 for headings. Set for both the Latin
+# (ascii/hAnsi) and the East Asian slots: Word picks the font of a Chinese character from
+# w:eastAsia and ignores w:ascii for it.
+BODY_FONT = "SimSun"
+HEADING_FONT = "SimHei"
+
+# Zip entries cannot be dated before 1980; core properties get the same instant.
+FIXED_TIME = datetime(1980, 1, 1, 0, 0, 0)
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+# A cell starting with one of these is a formula (or starts one) in Excel, LibreOffice and
+# Google Sheets: '=1+1', '+1', '-1', '@SUM(…)', and tab/CR variants of them.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Characters XML 1.0 cannot hold (Word and Excel files are XML): C0 controls but tab/LF/CR.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+class ExportError(Exception):
+    """A problem the user can fix (unknown id, file exists …); the CLI prints it on one line."""
+
+
+# ------------------------------------------------------------------ looking things up
+
+
+def find_form(playbook: Playbook, form_id: str) -> Form:
+    """The form with this id (or a former id, from its aliases), or an ExportError."""
+    for form in playbook.forms:
+        if form.id == form_id or form_id in form.aliases:
+            return form
+    ids = [f.id for f in playbook.forms]
+    known = f"; its forms: {', '.join(ids)}" if ids else "; it has no forms"
+    raise ExportError(f"playbook '{playbook.id}' has no form '{form_id}'"
+                      f"{did_you_mean(form_id, ids)}{known}")
+
+
+def _role_title(playbook: Playbook, role_id: str) -> str:
+    return next((r.title for r in playbook.roles if r.id == role_id), role_id)
+
+
+# ------------------------------------------------------------------ text cleaning
+
+
+def clean(text: str) -> str:
+    """Text without the control characters an XML file (docx, xlsx) cannot contain."""
+    return _XML_ILLEGAL.sub("", text)
+
+
+def neutralise(text: str) -> str:
+    """A spreadsheet cell that can never be read as a formula: a leading '=' '+' '-' '@' (or
+    tab/CR) gets a single quote in front, the usual defence against CSV/formula injection."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+# ------------------------------------------------------------------ JSON
+
+
+def playbook_data(playbook: Playbook) -> dict:
+    """The whole playbook as plain data: model fields in declaration order, phases, roles and
+    forms attached, defaults written out, internal fields (`source`, `sources` …) left out.
+    `generator` names the Luodi that wrote it."""
+    data = _plain(playbook)
+    out = {"schema_version": data.pop("schema_version"),
+           "generator": {"name": "luodi", "version": __version__}}
+    out.update(data)
+    return out
+
+
+# Internal fields (where things were written: source, sources …) are left out, except the
+# parts the loader attaches to a playbook from its own files.
+_ATTACHED = ("phases", "roles", "forms")
+
+
+def _plain(value):
+    if isinstance(value, Node):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)
+                if not f.metadata.get("internal") or f.name in _ATTACHED}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def playbook_json(playbook: Playbook) -> bytes:
+    """UTF-8 JSON with Chinese kept as is, two-space indent and a final newline."""
+    text = json.dumps(playbook_data(playbook), ensure_ascii=False, indent=2)
+    return (text + "\n").encode("utf-8")
+
+
+# ------------------------------------------------------------------ checklist (CSV, xlsx)
+
+
+def checklist_table(playbook: Playbook) -> tuple[list[str], list[list[str]]]:
+    """Header and one row per checklist item, as plain text, in the playbook's language.
+
+    Roles are shown by title. The RACI takes four columns; several roles in one cell are joined
+    with the language's list separator. Tags are separated by spaces (a space inside a tag
+    becomes '_') because Jira's Labels field splits on spaces.
+    """
+    def t(key: str) -> str:
+        return label(playbook.language, key)
+
+    sep = t("list-separator")
+    header = [t("phase"), t("id"), t("item"), t("owner"), t("col-responsible"),
+              t("col-accountable"), t("col-consulted"), t("col-informed"), t("priority"),
+              t("evidence"), t("detail"), t("tags")]
+    rows = []
+    for phase, item in playbook.items():
+        roles = item_roles(item)
+        raci = [sep.join(_role_title(playbook, r) for r in roles[key] if r)
+                for key in ("responsible", "accountable", "consulted", "informed")]
+        tags = " ".join("_".join(tag.split()) for tag in item.tags)
+        rows.append([phase.title, item.id, item.title, _role_title(playbook, item.owner), *raci,
+                     t(item.priority), item.evidence, item.detail, tags])
+    return header, rows
+
+
+def _cells(playbook: Playbook) -> list[list[str]]:
+    header, rows = checklist_table(playbook)
+    return [[neutralise(clean(cell)) for cell in row] for row in [header, *rows]]
+
+
+def checklist_csv(playbook: Playbook) -> bytes:
+    """CSV as Excel reads it: UTF-8 with a BOM (else Excel shows Chinese as mojibake), CRLF."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerows(_cells(playbook))
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+# Column widths (characters) of the spreadsheet, and which columns wrap their text.
+_XLSX_WIDTHS = (14, 22, 36, 14, 16, 14, 16, 16, 10, 30, 60, 16)
+_XLSX_WRAP = {2, 9, 10}
+
+
+def checklist_xlsx(playbook: Playbook) -> bytes:
+    """An Excel workbook: bold header row, auto filter, header frozen (panes at A2)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.xml.functions import tostring
+
+    cells = _cells(playbook)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = clean(label(playbook.language, "checklist"))[:31] or "checklist"
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDDDDD")
+    top, wrap = Alignment(vertical="top"), Alignment(vertical="top", wrap_text=True)
+    for r, row in enumerate(cells, 1):
+        for c, text in enumerate(row, 1):
+            cell = sheet.cell(row=r, column=c)
+            cell.value = text
+            cell.data_type = "s"  # text, always: never a formula, a number or a date
+            if r == 1:
+                cell.font, cell.fill = bold, fill
+            else:
+                cell.alignment = wrap if c - 1 in _XLSX_WRAP else top
+    for c, width in enumerate(_XLSX_WIDTHS, 1):
+        sheet.column_dimensions[get_column_letter(c)].width = width
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(cells[0]))}{len(cells)}"
+    sheet.print_title_rows = "1:1"
+    sheet.page_setup.orientation = "landscape"
+    props = book.properties
+    props.title = clean(f"{playbook.title} · {label(playbook.language, 'checklist')}")
+    props.creator = props.lastModifiedBy = "Luodi"
+    props.created = props.modified = FIXED_TIME
+    buffer = io.BytesIO()
+    book.save(buffer)
+    # openpyxl stamps 'modified' with the current time while saving: write the fixed one back.
+    props.modified = FIXED_TIME
+    return _fixed_zip(buffer.getvalue(), {"docProps/core.xml": tostring(props.to_tree())})
+
+
+# ------------------------------------------------------------------ form (docx)
+
+# A4 with 2.2 cm side margins leaves 16.6 cm for tables.
+_CM_WIDE = 16.6
+
+
+def form_docx(playbook: Playbook, form: Form) -> bytes:
+    """The form as an editable Word document, filled from the playbook's variables."""
+    from docx import Document
+    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.shared import Cm, Pt, RGBColor
+
+    def t(key: str, **values) -> str:
+        return label(playbook.language, key, **values)
+
+    doc = Document()
+    _setup_styles(doc, playbook.language, Pt, RGBColor)
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2.2)
+    section.top_margin = section.bottom_margin = Cm(2.2)
+
+    def run(paragraph, text: str, *, font: str = BODY_FONT, bold: bool = False,
+            size: float | None = None):
+        r = paragraph.add_run(clean(text))
+        _set_font(r._r.get_or_add_rPr(), font)
+        if bold:
+            r.bold = True
+        if size:
+            r.font.size = Pt(size)
+        return r
+
+    def heading(text: str, level: int):
+        p = doc.add_paragraph(style=f"Heading {level}")
+        run(p, text, font=HEADING_FONT)
+        if level == 1:
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.paragraph_format.keep_with_next = True
+        return p
+
+    def table(rows: int, widths: list[float], header: list[str] | None = None):
+        tbl = doc.add_table(rows=rows + (1 if header else 0), cols=len(widths))
+        tbl.style = "Table Grid"
+        tbl.alignment = WD_TABLE_ALIGNMENT.CENTER
+        tbl.autofit = False
+        for i, width in enumerate(widths):
+            tbl.columns[i].width = Cm(width)
+            for cell in tbl.columns[i].cells:
+                cell.width = Cm(width)
+        for row in tbl.rows:
+            _row_flag(row, "w:cantSplit")
+            for cell in row.cells:
+                cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        if header:
+            _row_flag(tbl.rows[0], "w:tblHeader")  # repeated on every page
+            for cell, text in zip(tbl.rows[0].cells, header, strict=True):
+                run(cell.paragraphs[0], text, font=HEADING_FONT)
+                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        return tbl
+
+    def tick(cell):
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run(cell.paragraphs[0], "☐")
+
+    phase = playbook.phase(form.phase)
+    heading(form.title, 1)
+    sub = doc.add_paragraph()
+    sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run(sub, t("form-subtitle", playbook=playbook.title, phase=phase.title), size=9)
+    if form.summary:
+        run(doc.add_paragraph(), form.summary)
+
+    if form.fields:
+        heading(t("form-header"), 2)
+        tbl = table(len(form.fields), [4.6, _CM_WIDE - 4.6])
+        for row, fld in zip(tbl.rows, form.fields, strict=True):
+            name, value = row.cells
+            run(name.paragraphs[0], fld.label + (" *" if fld.required else ""), bold=True)
+            text = field_value(playbook, fld)
+            if text:
+                run(value.paragraphs[0], text)
+            elif fld.type == "choice" and fld.options:
+                run(value.paragraphs[0], t("option-separator").join(f"☐ {o}" for o in fld.options))
+            elif fld.type == "textarea":
+                row.height = Cm(2.2)
+        if any(f.required for f in form.fields):
+            run(doc.add_paragraph(), f"* {t('required-mark')}", size=9)
+
+    criteria = criteria_rows(playbook, form)
+    if criteria:
+        heading(t("criteria"), 2)
+        tbl = table(len(criteria), [1.0, 9.1, 1.8, 1.8, 2.9],
+                    ["#", t("criterion"), t("pass"), t("fail"), t("remarks")])
+        for n, (row, (_, title, detail)) in enumerate(zip(tbl.rows[1:], criteria, strict=True), 1):
+            cells = row.cells
+            cells[0].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+            run(cells[0].paragraphs[0], str(n))
+            run(cells[1].paragraphs[0], title)
+            if detail:
+                run(cells[1].add_paragraph(), detail, size=9)
+            tick(cells[2])
+            tick(cells[3])
+
+    if form.include_deliverables and phase.deliverables:
+        heading(t("deliverables"), 2)
+        tbl = table(len(phase.deliverables), [1.0, 10.9, 1.8, 2.9],
+                    ["#", t("deliverables"), t("pass"), t("remarks")])
+        for n, (row, item) in enumerate(zip(tbl.rows[1:], phase.deliverables, strict=True), 1):
+            cells = row.cells
+            cells[0].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+            run(cells[0].paragraphs[0], str(n))
+            run(cells[1].paragraphs[0], item.title)
+            tick(cells[2])
+
+    if form.notes:
+        heading(t("notes"), 2)
+        for n, note in enumerate(form.notes, 1):
+            p = doc.add_paragraph()
+            p.paragraph_format.left_indent = Cm(0.7)
+            p.paragraph_format.first_line_indent = Cm(-0.7)
+            run(p, f"{n}. {' '.join(note.split())}")
+
+    heading(t("signatures"), 2)
+    for role_id in form.signatories:
+        caption = doc.add_paragraph()
+        caption.paragraph_format.keep_with_next = True
+        caption.paragraph_format.space_before = Pt(10)
+        run(caption, t("labelled", label=t("signatory"), value=_role_title(playbook, role_id)),
+            font=HEADING_FONT)
+        tbl = table(3, [4.6, _CM_WIDE - 4.6])
+        for i, (row, key) in enumerate(zip(tbl.rows, ("name", "signature", "date"), strict=True)):
+            run(row.cells[0].paragraphs[0], t(key), bold=True)
+            row.height = Cm(1.6 if key == "signature" else 0.9)
+            if i < 2:  # keep the three rows and the caption on one page
+                for cell in row.cells:
+                    for p in cell.paragraphs:
+                        p.paragraph_format.keep_with_next = True
+
+    core = doc.core_properties
+    core.title = clean(form.title)
+    core.subject = clean(playbook.title)
+    core.author = core.last_modified_by = "Luodi"
+    core.comments = ""
+    core.keywords = ""
+    core.language = "zh-CN" if playbook.language == "zh" else "en-US"
+    core.revision = 1
+    core.created = core.modified = FIXED_TIME
+    # The default template carries a thumbnail of some other document: drop it.
+    package = doc.part.package
+    for rel_id, rel in list(package.rels.items()):
+        if rel.reltype == RELATIONSHIP_TYPE.THUMBNAIL:
+            del package.rels[rel_id]
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return _fixed_zip(buffer.getvalue())
+
+
+def _set_font(rpr, font: str) -> None:
+    """Set one font for Latin and East Asian text on an rPr, dropping theme fonts that win
+    over explicit ones."""
+    from docx.oxml.ns import qn
+
+    fonts = rpr.get_or_add_rFonts()
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), font)
+
+
+def _setup_styles(doc, language: str, Pt, RGBColor) -> None:
+    from docx.oxml.ns import qn
+
+    styles = doc.styles
+    defaults = styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    _set_font(rpr, BODY_FONT)
+    lang = rpr.find(qn("w:lang"))
+    if lang is not None:
+        lang.set(qn("w:val"), "zh-CN" if language == "zh" else "en-US")
+        lang.set(qn("w:eastAsia"), "zh-CN")
+    normal = styles["Normal"]
+    _set_font(normal.element.get_or_add_rPr(), BODY_FONT)
+    normal.font.size = Pt(10.5)  # 五号
+    normal.paragraph_format.space_after = Pt(4)
+    normal.paragraph_format.line_spacing = 1.15
+    for name, size in (("Heading 1", 18), ("Heading 2", 13)):
+        style = styles[name]
+        _set_font(style.element.get_or_add_rPr(), HEADING_FONT)
+        style.font.size = Pt(size)
+        style.font.bold = True
+        style.font.color.rgb = RGBColor(0, 0, 0)
+        style.paragraph_format.space_before = Pt(14 if size > 13 else 12)
+        style.paragraph_format.space_after = Pt(6)
+
+
+def _row_flag(row, tag: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    flag = OxmlElement(tag)
+    flag.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(flag)
+
+
+def _fixed_zip(data: bytes, replace: dict[str, bytes] | None = None) -> bytes:
+    """The same zip (some entries replaced) with fixed entry dates and attributes, so that
+    equal content gives equal bytes."""
+    replace = replace or {}
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for entry in src.infolist():
+            info = zipfile.ZipInfo(entry.filename, date_time=_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0
+            dst.writestr(info, replace.get(entry.filename) or src.read(entry.filename))
+    return out.getvalue()
+
+
+# ------------------------------------------------------------------ the site
+
+
+def site_downloads(playbook: Playbook) -> dict[str, bytes]:
+    """The files published next to a playbook's pages, by path relative to the site root."""
+    pb = playbook.id
+    files = {
+        f"{pb}/playbook.json": playbook_json(playbook),
+        f"{pb}/downloads/checklist.csv": checklist_csv(playbook),
+        f"{pb}/downloads/checklist.xlsx": checklist_xlsx(playbook),
+    }
+    for form in playbook.forms:
+        files[f"{pb}/downloads/forms/{form.id}.docx"] = form_docx(playbook, form)
+    return files
+
+
+# ------------------------------------------------------------------ writing files safely
+
+
+def check_output(output: str | Path, playbooks: str | Path, force: bool) -> Path:
+    """The path to write, or an ExportError: never inside the playbooks being read, never over
+    an existing file without force, never into a folder that does not exist."""
+    target = Path(output)
+    resolved = target.resolve()
+    root = Path(playbooks).resolve()
+    if resolved == root or resolved.is_relative_to(root):
+        raise ExportError(f"refusing to write {output} inside the playbooks folder being read "
+                          f"({playbooks}); write it somewhere else")
+    if target.is_dir():
+        raise ExportError(f"{output} is a folder; give a file name")
+    if not resolved.parent.is_dir():
+        raise ExportError(f"cannot write {output}: no such folder {target.parent}")
+    if target.exists() and not force:
+        raise ExportError(f"{output} already exists (use --force to overwrite it)")
+    return target
+
+
+def write_output(target: str | Path, data: bytes, *, force: bool = False) -> None:
+    """Write data to target through a temporary file in the same folder and a rename, so that an
+    interrupted write leaves the old file whole and no temporary file behind. Without force an
+    existing target is an ExportError, even one that appeared while writing."""
+    target = Path(target)
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        mode = 0o666 & ~_umask()
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        with contextlib.suppress(OSError):
+            os.chmod(tmp, mode)
+        if force:
+            os.replace(tmp, target)
+        else:
+            _create_new(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _create_new(tmp: str, target: Path) -> None:
+    """Rename tmp to target only if target does not exist (a hard link fails if it does)."""
+    try:
+        os.link(tmp, target)
+    except FileExistsError:
+        raise ExportError(f"{target} already exists (use --force to overwrite it)") from None
+    except OSError:  # no hard links on this file system: check, then rename
+        if os.path.lexists(target):
+            raise ExportError(f"{target} already exists (use --force to overwrite it)") from None
+        os.replace(tmp, target)
+        return
+    os.unlink(tmp)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
