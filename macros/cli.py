@@ -52,9 +52,52 @@ def _parser() -> argparse.ArgumentParser:
                     "(editors use them through '# yaml-language-server: $schema=…').")
     schema.add_argument("kind", nargs="?", choices=["playbook", "phase", "role", "form"],
                         help="file kind to print")
-    schema.add_argument("-o", "--output-dir", help="write every kind as <kind>.schema.json here")
+    schema.add_argument("-o", "--output-dir",
+                        help="write every kind as <kind>.schema.json and <kind>.fork.schema.json")
+    schema.add_argument("--fork", action="store_true",
+                        help="the variant for forks (every key but id may be inherited)")
     _export_parser(commands)
+    _fork_parsers(commands)
     return parser
+
+
+def _fork_parsers(commands) -> None:
+    def playbooks_option(sub) -> None:
+        sub.add_argument("--playbooks", default="playbooks", metavar="DIR",
+                         help="the playbooks/ folder (default: playbooks)")
+
+    new = commands.add_parser(
+        "new", help="start a fork of a playbook for a new project (新建项目分支)",
+        description="Create playbooks/FORK/playbook.yaml extending PARENT, with the project "
+                    "variables (项目变量) filled in and commented examples of each overlay kind. "
+                    "Refuses to touch an existing folder.",
+        epilog="Exit codes: 0 created, 1 problem (folder exists, unknown parent or variable), "
+               "2 usage error.")
+    new.add_argument("fork", metavar="FORK", help="id of the new playbook, e.g. crm-rollout")
+    new.add_argument("--from", dest="parent", required=True, metavar="PARENT",
+                     help="playbook to fork, e.g. standard")
+    new.add_argument("--title", default="", help="title of the new playbook (标题)")
+    new.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                     help="fill a project variable, e.g. --set project-name=华东CRM项目; "
+                          "repeatable")
+    playbooks_option(new)
+
+    diff = commands.add_parser(
+        "diff", help="show what a fork changes against its parent (差异)",
+        description="List, object by object, what FORK adds (+), changes (~) and removes (-) "
+                    "compared with the playbook it extends, with the file and line of each "
+                    "change.")
+    diff.add_argument("fork", metavar="FORK", help="id of a playbook that extends another")
+    playbooks_option(diff)
+
+    explain = commands.add_parser(
+        "explain", help="show where each field of an object came from (溯源)",
+        description="Print every field of the object with id ID in PLAYBOOK and the "
+                    "file:line:col it came from: the fork's own file where it overrides, the "
+                    "parent's where it inherits.")
+    explain.add_argument("playbook", metavar="PLAYBOOK", help="playbook id")
+    explain.add_argument("id", metavar="ID", help="id of a phase, role, form, item, module …")
+    playbooks_option(explain)
 
 
 def _export_parser(commands) -> None:
@@ -129,7 +172,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
-        return {"validate": _validate, "schema": _schema, "export": _export}[args.command](args)
+        return {"validate": _validate, "schema": _schema, "export": _export, "new": _new,
+                "diff": _diff, "explain": _explain}[args.command](args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -156,18 +200,111 @@ def _validate(args) -> int:
 
 
 def _schema(args) -> int:
-    from .schema import schema_text
+    from .schema import schema_files, schema_text
 
     if args.output_dir:
         out = Path(args.output_dir)
         out.mkdir(parents=True, exist_ok=True)
-        for kind in ("playbook", "phase", "role", "form"):
-            (out / f"{kind}.schema.json").write_text(schema_text(kind), encoding="utf-8")
+        for name, text in schema_files().items():
+            (out / name).write_text(text, encoding="utf-8")
         return EXIT_OK
     if not args.kind:
         print("luodi schema: give a KIND or --output-dir", file=sys.stderr)
         return EXIT_USAGE
-    sys.stdout.write(schema_text(args.kind))
+    sys.stdout.write(schema_text(args.kind, args.fork))
+    return EXIT_OK
+
+
+def _load_clean(folder: str, prog: str):
+    """Load the playbooks; on errors print them and return None."""
+    from .validate import load_playbooks
+
+    result = load_playbooks(folder)
+    if errors(result.diagnostics):
+        for diagnostic in result.diagnostics:
+            print(diagnostic.format(), file=sys.stderr)
+        print(f"{prog}: error: fix the errors above first", file=sys.stderr)
+        return None
+    return result.playbooks
+
+
+def _pick(playbooks: dict, playbook_id: str, prog: str):
+    if playbook_id in playbooks:
+        return playbooks[playbook_id]
+    print(f"{prog}: error: no playbook '{playbook_id}'{did_you_mean(playbook_id, playbooks)}; "
+          f"playbooks: {', '.join(sorted(playbooks))}", file=sys.stderr)
+    return None
+
+
+def _new(args) -> int:
+    import re
+
+    from . import fork
+    from .model import ID_PATTERN
+
+    prog = "luodi new"
+    if not re.match(ID_PATTERN, args.fork):
+        print(f"{prog}: error: '{args.fork}' is not a valid id: use lowercase ASCII words "
+              "joined by '-', e.g. crm-rollout", file=sys.stderr)
+        return EXIT_USAGE
+    folder = Path(args.playbooks) / args.fork
+    if folder.exists():
+        print(f"{prog}: error: {folder.as_posix()} already exists; nothing was written",
+              file=sys.stderr)
+        return EXIT_PROBLEMS
+    playbooks = _load_clean(args.playbooks, prog)
+    parent = playbooks and _pick(playbooks, args.parent, prog)
+    if not parent:
+        return EXIT_PROBLEMS
+    values = {}
+    for pair in args.set:
+        key, sep, value = pair.partition("=")
+        if not sep or key not in parent.variables:
+            hint = did_you_mean(key, parent.variables) if sep else " (write KEY=VALUE)"
+            print(f"{prog}: error: --set {pair}: '{parent.id}' has no variable '{key}'{hint}; "
+                  f"variables: {', '.join(parent.variables)}", file=sys.stderr)
+            return EXIT_PROBLEMS
+        values[key] = value
+    text = fork.scaffold(parent, args.fork, args.title, values)
+    folder.mkdir(parents=True)
+    (folder / "playbook.yaml").write_text(text, encoding="utf-8")
+    print(f"created {(folder / 'playbook.yaml').as_posix()} (extends {parent.id}); "
+          f"check it with: luodi validate {Path(args.playbooks).as_posix()}")
+    return EXIT_OK
+
+
+def _diff(args) -> int:
+    from . import fork
+
+    playbooks = _load_clean(args.playbooks, "luodi diff")
+    child = playbooks and _pick(playbooks, args.fork, "luodi diff")
+    if not child:
+        return EXIT_PROBLEMS
+    if not child.extends:
+        print(f"luodi diff: error: '{child.id}' does not extend another playbook",
+              file=sys.stderr)
+        return EXIT_PROBLEMS
+    lines = fork.diff(playbooks[child.extends], child)
+    print(f"{child.id} against {child.extends}: {len(lines)} change(s)")
+    for line in lines:
+        print(line)
+    return EXIT_OK
+
+
+def _explain(args) -> int:
+    from . import fork
+
+    playbooks = _load_clean(args.playbooks, "luodi explain")
+    playbook = playbooks and _pick(playbooks, args.playbook, "luodi explain")
+    if not playbook:
+        return EXIT_PROBLEMS
+    lines = fork.explain(playbook, args.id)
+    if lines is None:
+        known = list(fork.objects_by_id(playbook))
+        print(f"luodi explain: error: no object with id '{args.id}' in '{playbook.id}'"
+              f"{did_you_mean(args.id, known)}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print("\n".join(lines))
     return EXIT_OK
 
 

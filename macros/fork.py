@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import fields as dc_fields
 
+from .i18n import label
 from .model import Node, Playbook, Variable
 from .validate import schema_fields, walk
 
@@ -15,14 +16,14 @@ def scaffold(parent: Playbook, fork_id: str, title: str = "",
     values = values or {}
     q = _yaml_str
     lines = [
-        "# yaml-language-server: $schema=../../docs/schema/playbook.schema.json",
+        "# yaml-language-server: $schema=../../docs/schema/playbook.fork.schema.json",
         f"# Fork of '{parent.id}': write only what differs; everything else is inherited.",
         "# Check it with: luodi validate    See what it changes: luodi diff " + fork_id,
         "schema_version: 1",
         f"id: {fork_id}",
         f"extends: {parent.id}",
         f"title: {q(title or parent.title + '（' + fork_id + '）')}",
-        f"summary: {q(parent.summary.strip().splitlines()[0] if parent.summary else title)}",
+        f"summary: {q(label(parent.language, 'fork-summary', title=parent.title))}",
         "",
         "# Project variables: fill in the values; labels are inherited.",
         "variables:",

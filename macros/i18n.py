@@ -143,6 +143,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "industry": "行业",
         "system": "系统",
         "playbooks": "实施手册",
+        "fork-summary": "基于「{title}」的项目分支：只写与之不同的部分，其余继承。",
+        "drift-title": "上游已变更，请复核",
         # readers and trainers: printable handout (render/handout.py)
         "handout": "打印讲义",
         "handout-title": "{role}：培训讲义",
@@ -306,6 +308,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "industry": "Industry",
         "system": "System",
         "playbooks": "Playbooks",
+        "fork-summary": "Project fork of “{title}”: it holds only what differs.",
+        "drift-title": "Changed upstream: please review",
         "handout": "Printable handout",
         "handout-title": "{role}: training handout",
         "handout-link": "Printable handout: responsibilities, items and every course",

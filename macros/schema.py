@@ -12,28 +12,51 @@ from .validate import is_required, schema_fields, unwrap_optional
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
-def json_schema(kind: str) -> dict:
-    """The JSON Schema of one file kind: playbook, phase, role or form."""
+# What a fork may write besides the format's own keys (see overlay.py).
+FORK_KEYS = {
+    "remove": {"type": "array", "items": {"type": "string"},
+               "description": "Inherited ids to remove, each optionally with @version."},
+    "after": {"type": "string", "description": "Place a new entry after this inherited id."},
+    "based_on": {"type": "string",
+                 "description": "Version of the parent object this override is based on."},
+}
+
+
+def json_schema(kind: str, fork: bool = False) -> dict:
+    """The JSON Schema of one file kind: playbook, phase, role or form.
+
+    `fork`: the variant for playbooks that extend another, where every key but `id` may be
+    inherited and the overlay keys (remove, after, based_on) are allowed.
+    """
     cls, _ = FILE_KINDS[kind]
     defs: dict[str, dict] = {}
-    root = _object_schema(cls, defs)
-    return {"$schema": SCHEMA_DIALECT, "$id": f"{kind}.schema.json",
-            "title": f"Luodi {kind} file", **root, "$defs": defs}
+    root = _object_schema(cls, defs, fork)
+    name = f"{kind}.fork" if fork else kind
+    return {"$schema": SCHEMA_DIALECT, "$id": f"{name}.schema.json",
+            "title": f"Luodi {kind} file" + (" (fork)" if fork else ""), **root, "$defs": defs}
 
 
-def schema_text(kind: str) -> str:
-    return json.dumps(json_schema(kind), ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+def schema_text(kind: str, fork: bool = False) -> str:
+    return json.dumps(json_schema(kind, fork), ensure_ascii=False, indent=2) + "\n"
 
 
-def _object_schema(cls: type, defs: dict) -> dict:
+def schema_files() -> dict[str, str]:
+    """Every published schema: file name → text."""
+    return {f"{kind}{'.fork' if fork else ''}.schema.json": schema_text(kind, fork)
+            for kind in FILE_KINDS for fork in (False, True)}
+
+
+def _object_schema(cls: type, defs: dict, fork: bool) -> dict:
     properties = {}
     required = []
     for name, tp, f in schema_fields(cls):
-        prop = _type_schema(tp, f, defs)
+        prop = _type_schema(tp, f, defs, fork)
         prop["description"] = f.metadata["doc"]
         properties[name] = prop
-        if is_required(f):
+        if is_required(f) and not (fork and name != "id"):
             required.append(name)
+    if fork:
+        properties.update(FORK_KEYS)
     out = {"type": "object", "description": (cls.__doc__ or "").strip().splitlines()[0],
            "properties": properties, "additionalProperties": False}
     if required:
@@ -41,7 +64,7 @@ def _object_schema(cls: type, defs: dict) -> dict:
     return out
 
 
-def _type_schema(tp, f, defs: dict) -> dict:
+def _type_schema(tp, f, defs: dict, fork: bool) -> dict:
     optional = unwrap_optional(tp) is not tp
     tp = unwrap_optional(tp)
     origin = typing.get_origin(tp)
@@ -57,15 +80,15 @@ def _type_schema(tp, f, defs: dict) -> dict:
         out = {"type": "integer"}
     elif origin is list:
         (item,) = typing.get_args(tp)
-        out = {"type": "array", "items": _type_schema(item, f, defs)}
+        out = {"type": "array", "items": _type_schema(item, f, defs, fork)}
     elif origin is dict:
         _, item = typing.get_args(tp)
         out = {"type": "object", "propertyNames": {"pattern": ID_PATTERN},
-               "additionalProperties": _type_schema(item, f, defs)}
+               "additionalProperties": _type_schema(item, f, defs, fork)}
     elif dataclasses.is_dataclass(tp):
         if tp.__name__ not in defs:
             defs[tp.__name__] = {}  # placeholder first: recursive types terminate
-            defs[tp.__name__] = _object_schema(tp, defs)
+            defs[tp.__name__] = _object_schema(tp, defs, fork)
         out = {"$ref": f"#/$defs/{tp.__name__}"}
     else:
         raise TypeError(f"unsupported field type {tp!r}")

@@ -234,3 +234,82 @@ checklist:
     assert main(["validate", "playbooks"]) == 0
     assert main(["validate", "--strict", "playbooks"]) == 1
     assert "warning[drift]" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- the fork tools
+
+
+def test_new_scaffolds_a_valid_fork_and_refuses_an_existing_folder(sample_tree, capsys):
+    from macros.cli import main
+
+    assert main(["new", "pilot", "--from", "sample", "--title", "试点项目",
+                 "--set", "project-name=试点 CRM", "--set", "contract-no=HT-9"]) == 0
+    text = (sample_tree.parent / "pilot" / "playbook.yaml").read_text(encoding="utf-8")
+    assert "extends: sample" in text and 'title: "试点项目"' in text
+    assert 'project-name: {value: "试点 CRM"}' in text and 'contract-no: {value: "HT-9"}' in text
+    assert "# kpis:" in text and "# remove:" in text and "checklist:" in text
+    capsys.readouterr()
+    assert main(["validate", "--strict", "playbooks"]) == 0
+    result, _ = load()
+    assert result.playbooks["pilot"].variables["project-name"].value == "试点 CRM"
+
+    before = text
+    assert main(["new", "pilot", "--from", "sample", "--title", "别的"]) == 1
+    assert "already exists; nothing was written" in capsys.readouterr().err
+    assert (sample_tree.parent / "pilot" / "playbook.yaml").read_text(encoding="utf-8") == before
+
+
+def test_new_rejects_unknown_parent_and_variable(sample_tree, capsys):
+    from macros.cli import main
+
+    assert main(["new", "pilot", "--from", "sampel"]) == 1
+    assert "no playbook 'sampel' (did you mean 'sample'?)" in capsys.readouterr().err
+    assert main(["new", "pilot", "--from", "sample", "--set", "project-nmae=x"]) == 1
+    assert "has no variable 'project-nmae' (did you mean 'project-name'?)" in \
+        capsys.readouterr().err
+    assert main(["new", "Pilot_1", "--from", "sample"]) == 2
+    assert not (sample_tree.parent / "pilot").exists()
+
+
+def test_diff_lists_changes_object_by_object(fork, capsys):
+    from macros.cli import main
+
+    write(fork / "playbook.yaml", FORK_HEAD + "variables:\n  vendor: {value: 新乙方}\n"
+          "remove: [budget-overrun]\n")
+    write(fork / "phases" / "prep.yaml", """\
+id: prep
+checklist:
+  - id: prep-team
+    priority: could
+  - id: prep-extra
+    title: 额外检查项
+    owner: pm
+    priority: should
+    evidence: 记录
+""")
+    assert main(["diff", "fork"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("fork against sample: ")
+    assert any(line.startswith('~ variable vendor: "示例实施有限公司" → "新乙方"') for line in out)
+    assert "    priority: \"must\" → \"could\"" in out
+    assert any(line.startswith("~ item prep-team  (playbooks/fork/phases/prep.yaml:3:5)")
+               for line in out)
+    assert any(line.startswith("+ item prep-extra  (playbooks/fork/phases/prep.yaml:5:5)")
+               for line in out)
+    assert any(line.startswith("- risk budget-overrun  (was playbooks/sample/playbook.yaml:")
+               for line in out)
+    assert main(["diff", "sample"]) == 1
+
+
+def test_explain_shows_where_each_field_came_from(fork, capsys):
+    from macros.cli import main
+
+    write(fork / "phases" / "prep.yaml", "id: prep\nchecklist:\n  - id: prep-team\n"
+          "    evidence: 新证据\n")
+    assert main(["explain", "fork", "prep-team"]) == 0
+    out = capsys.readouterr().out
+    assert 'evidence: "新证据"  (playbooks/fork/phases/prep.yaml:4:15)' in out
+    assert 'title: "组建项目团队"  (playbooks/sample/phases/prep.yaml:' in out
+    assert main(["explain", "fork", "prep-tem"]) == 1
+    assert "no object with id 'prep-tem' in 'fork' (did you mean 'prep-team'?)" in \
+        capsys.readouterr().err

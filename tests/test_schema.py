@@ -13,10 +13,12 @@ KINDS = {"playbook": "playbook.yaml", "phase": "phases/*.yaml", "role": "roles/*
          "form": "forms/*.yaml"}
 
 
+@pytest.mark.parametrize("fork", [False, True], ids=["plain", "fork"])
 @pytest.mark.parametrize("kind", KINDS)
-def test_published_schema_is_up_to_date(kind):
-    published = ROOT / "docs" / "schema" / f"{kind}.schema.json"
-    assert published.read_text(encoding="utf-8") == schema_text(kind), (
+def test_published_schema_is_up_to_date(kind, fork):
+    name = f"{kind}.fork.schema.json" if fork else f"{kind}.schema.json"
+    published = ROOT / "docs" / "schema" / name
+    assert published.read_text(encoding="utf-8") == schema_text(kind, fork), (
         "regenerate with: luodi schema -o docs/schema")
 
 
@@ -32,11 +34,17 @@ def test_check_jsonschema_accepts_playbooks(folder, kind):
     files = sorted(folder.glob(KINDS[kind]))
     if not files:
         pytest.skip(f"{folder.name} has no {kind} files")
+    fork = "extends:" in (folder / "playbook.yaml").read_text(encoding="utf-8")
+    name = f"{kind}.fork.schema.json" if fork else f"{kind}.schema.json"
     done = subprocess.run(
         [sys.executable, "-m", "check_jsonschema", "--schemafile",
-         str(ROOT / "docs" / "schema" / f"{kind}.schema.json"), *map(str, files)],
+         str(ROOT / "docs" / "schema" / name), *map(str, files)],
         capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+    # Each shipped file names the schema that fits it, for editors.
+    for file in files if folder.parent.name == "playbooks" else []:
+        assert "$schema=" in file.read_text(encoding="utf-8").splitlines()[0]
+        assert name in file.read_text(encoding="utf-8").splitlines()[0], file
 
 
 def test_check_jsonschema_rejects_a_bad_item(tmp_path):

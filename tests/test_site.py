@@ -247,3 +247,20 @@ def test_playbook_text_is_data_never_markup_or_template(tmp_path):
         assert "<h1" not in body.split("不是标题")[0][-20:], file
     # Structure intact: the evidence cell did not become a table, the detail no heading.
     assert not re.search(r"<h\d[^>]*>\s*不是标题", phase)
+
+
+def test_every_playbook_is_built_under_its_own_prefix(default_site):
+    home = (default_site / "index.html").read_text(encoding="utf-8")
+    assert 'href="standard/"' in home and 'href="crm-rollout/"' in home
+    crm = load_playbooks(ROOT / "playbooks").playbooks["crm-rollout"]
+    prep = ids(page(default_site, "crm-rollout/phases/preparation"))
+    assert "crm-customer-data-owner" in prep and "replicate-legacy-reports" not in prep
+    assert "replicate-legacy-reports" in ids(page(default_site, "standard/phases/preparation"))
+    assert "kpi-lead-conversion" in ids(page(default_site, "crm-rollout/kpis"))
+    letter = page(default_site, "crm-rollout/forms/acceptance-confirmation")
+    assert crm.variables["project-name"].value == "华东销售 CRM 上线项目"
+    assert "华东销售 CRM 上线项目" in letter and "CRM-2026-017" in letter
+    assert "华东销售 CRM 上线项目" not in page(default_site,
+                                         "standard/forms/acceptance-confirmation")
+    # The fork's pages link within the fork.
+    assert 'href="../../roles/key-user/"' in page(default_site, "crm-rollout/phases/preparation")
