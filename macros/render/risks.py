@@ -1,32 +1,43 @@
-"""The risk register, by category (technical, organizational, budget)."""
+"""The risk register: an overview table, then the risks by category (technical,
+organizational, budget), one section per risk (its anchor is its id)."""
 
 from __future__ import annotations
 
-from .common import Context, h, heading
+from .common import Context, bullet_list, h, heading, md, md_inline
 
 CATEGORIES = ("technical", "organizational", "budget")
 
 
 def render(ctx: Context) -> str:
     pb = ctx.playbook
-    parts = []
-    keys = ("risk", "likelihood", "impact", "mitigation", "contingency", "owner")
+    keys = ("risk", "category", "likelihood", "impact", "owner")
     head = "".join(f'<th scope="col">{h(ctx.t(k))}</th>' for k in keys)
+    rows = [f'<tr><th scope="row"><a href="#{h(r.id)}">{h(r.title)}</a></th>'
+            f'<td>{h(ctx.t("category-" + r.category))}</td>'
+            f'<td class="luodi-level-{r.likelihood}">{h(ctx.t("level-" + r.likelihood))}</td>'
+            f'<td class="luodi-level-{r.impact}">{h(ctx.t("level-" + r.impact))}</td>'
+            f"<td>{ctx.role_html(r.owner)}</td></tr>"
+            for category in CATEGORIES for r in pb.risks if r.category == category]
+    parts = ['<div class="luodi-table-scroll"><table class="luodi-risks">\n<thead><tr>' + head
+             + "</tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table></div>"]
     for category in CATEGORIES:
         risks = [r for r in pb.risks if r.category == category]
         if not risks:
             continue
         parts.append(heading(2, ctx.t(f"category-{category}"), f"category-{category}"))
-        rows = []
         for risk in risks:
-            detail = f"<br><small>{h(risk.detail)}</small>" if risk.detail else ""
-            rows.append(
-                f'<tr id="{h(risk.id)}"><th scope="row">{h(risk.title)}{detail}</th>'
-                f'<td class="luodi-level-{risk.likelihood}">{h(ctx.t("level-" + risk.likelihood))}</td>'
-                f'<td class="luodi-level-{risk.impact}">{h(ctx.t("level-" + risk.impact))}</td>'
-                f"<td>{h(risk.mitigation)}</td><td>{h(risk.contingency)}</td>"
-                f"<td>{ctx.role_html(risk.owner)}</td></tr>")
-        parts.append('<div class="luodi-table-scroll"><table class="luodi-risks">\n<thead><tr>'
-                     + head + "</tr></thead>\n<tbody>\n" + "\n".join(rows)
-                     + "\n</tbody>\n</table></div>")
+            parts.append(heading(3, risk.title, risk.id, "luodi-risk"))
+            if risk.detail:
+                parts.append(md(risk.detail))
+            facts = [
+                f"**{md_inline(ctx.t('likelihood'))}**：{md_inline(ctx.t('level-' + risk.likelihood))}"
+                f" · **{md_inline(ctx.t('impact'))}**：{md_inline(ctx.t('level-' + risk.impact))}",
+                f"**{md_inline(ctx.t('mitigation'))}**：{md_inline(risk.mitigation)}",
+            ]
+            if risk.contingency:
+                facts.append(f"**{md_inline(ctx.t('contingency'))}**：{md_inline(risk.contingency)}")
+            if risk.phase:
+                facts.append(f"**{md_inline(ctx.t('phase'))}**：{ctx.phase_md(risk.phase)}")
+            facts.append(f"**{md_inline(ctx.t('owner'))}**：{ctx.role_md(risk.owner)}")
+            parts.append(bullet_list(facts))
     return "\n\n".join(parts) + "\n"

@@ -1,0 +1,80 @@
+"""Chinese search: the build-time half of Luodi's search worker (assets/luodi-search-worker.js).
+
+Material's search plugin writes search_index.json (its text already cut into words by jieba).
+Luodi adds, under config.luodi, what the worker needs to answer Chinese queries well and what
+the index cannot tell: the glossary's synonym groups (灰度上线 = 灰度发布), extra vocabulary for
+cutting unspaced queries (the glossary's terms, role, form and KPI names), and a pinyin table
+(term, full pinyin, initials) so that `yanshou` or `ysqrs` find 验收确认书.
+
+jieba's own dictionary is left alone: teaching it compounds hid their parts from search in a
+trial (确认书 lost its page). Vocabulary is only used to cut *queries*, where a longer match
+never hides anything, because words also match inside longer words.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from .model import Playbook
+
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_MAX_TERM = 10  # the worker tries words up to this many characters
+
+
+def synonym_groups(playbooks: Iterable[Playbook]) -> list[list[str]]:
+    """Each glossary term with its synonyms, merged across playbooks, in a stable order."""
+    groups: dict[str, list[str]] = {}
+    for pb in playbooks:
+        for term in pb.glossary:
+            words = [term.term, *term.synonyms]
+            if term.english:
+                words.append(term.english)
+            key = term.term
+            merged = groups.setdefault(key, [])
+            merged.extend(w for w in words if w not in merged)
+    return [group for group in groups.values() if len(group) > 1]
+
+
+def vocabulary(playbooks: Iterable[Playbook]) -> list[str]:
+    """Terms worth keeping whole when a query is cut into words."""
+    words: set[str] = set()
+    for pb in playbooks:
+        words.update(t.term for t in pb.glossary)
+        words.update(s for t in pb.glossary for s in t.synonyms)
+        for role in pb.roles:
+            words.update(part for part in re.split(r"[/／、]", role.title))
+        words.update(f.title for f in pb.forms)
+        words.update(k.name for k in pb.kpis)
+        words.update(p.title for p in pb.pitfalls)
+    return sorted(w for w in words if _HAN.search(w) and 1 < len(w) <= _MAX_TERM)
+
+
+def pinyin_table(terms: Iterable[str]) -> list[list[str]]:
+    """[term, full pinyin, initials] for every term with Chinese characters."""
+    from pypinyin import Style, lazy_pinyin
+
+    rows = []
+    for term in sorted(set(terms)):
+        chinese = "".join(ch for ch in term if _HAN.match(ch))
+        if len(chinese) < 2:
+            continue
+        full = "".join(lazy_pinyin(chinese)).lower()
+        initials = "".join(lazy_pinyin(chinese, style=Style.FIRST_LETTER)).lower()
+        rows.append([term, full, initials])
+    return rows
+
+
+def enrich_index(index: dict, playbooks: Iterable[Playbook]) -> dict:
+    """Add config.luodi to a search_index.json document (in place) and return it."""
+    playbooks = list(playbooks)
+    terms = vocabulary(playbooks)
+    titles = {re.sub(r"[\u200b\s]+", "", re.sub(r"<[^>]+>", "", doc.get("title", "")))
+              for doc in index.get("docs", [])}
+    index.setdefault("config", {})["luodi"] = {
+        "version": 1,
+        "synonyms": synonym_groups(playbooks),
+        "terms": terms,
+        "pinyin": pinyin_table([*terms, *(t for t in titles if len(t) <= _MAX_TERM)]),
+    }
+    return index
