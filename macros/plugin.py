@@ -4,12 +4,20 @@ Per build it loads and validates every playbook once (on_config), adds the playb
 the nav, generates one page per phase, role, module, form and table (on_files), and publishes
 the list of anchors of every page (anchors.json) so that a later build can tell when a link
 target disappeared.
+
+For readers and trainers (the `_reader_*`, `_alias_*` and `_anchor_*` methods, kept apart from
+page generation): it ships luodi-reader.js/.css and their labels, marks each generated page with
+its playbook, keeps old ids working (redirect pages for renamed pages, alias anchors for renamed
+items and modules), warns when an anchor of the previous build is gone, and points Material's
+offline plugin at a local copy of its iframe-worker shim instead of a CDN.
 """
 
 from __future__ import annotations
 
+import html as html_lib
 import json
 import logging
+import posixpath
 import re
 from importlib import resources
 from pathlib import Path
@@ -21,16 +29,32 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from .diagnostics import errors
+from .i18n import CATALOG
 from .model import Playbook
+from .render import handout
+from .render.common import h, page_path, url_of
 from .render.pages import PageSpec, page_markdown, playbook_nav, playbook_pages
+from .search import enrich_index
 from .validate import load_playbooks
 
 log = logging.getLogger("mkdocs.plugins.luodi")
 
-ASSETS = ("luodi.css",)
+ASSETS = ("luodi.css", "luodi-search-worker.js")
 ASSET_DIR = "assets/luodi"
 ANCHORS_FILE = "anchors.json"
 _ID_ATTR = re.compile(r'\sid="([^"]+)"')
+# Material names its search worker in each page's configuration (a hashed file name).
+_MATERIAL_WORKER = re.compile(r"assets/javascripts/workers/search\.[0-9a-f]+\.min\.js")
+# Readers and trainers: browser assets, with vendored files published next to their licences.
+READER_ASSETS = ("luodi-reader.css", "luodi-reader.js")
+LABELS_JS = "luodi-labels.js"
+VENDOR_FILES = ("vendor/iframe-worker/shim.js", "vendor/iframe-worker/LICENSE")
+IFRAME_WORKER_SHIM = f"{ASSET_DIR}/vendor/iframe-worker/shim.js"
+# The opening tag of an element with an id, for alias anchors; void elements cannot hold one.
+_OPEN_TAG = re.compile(r'<(?P<tag>[a-zA-Z][\w-]*)\b[^<>]*?\sid="(?P<id>[^"]+)"[^<>]*>')
+_CELL = re.compile(r"<t[dh]\b[^<>]*>")
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+         "track", "wbr"}
 
 
 class LuodiConfig(base.Config):
@@ -38,6 +62,12 @@ class LuodiConfig(base.Config):
     """Folder of playbooks, relative to mkdocs.yml."""
     nav = c.Type(bool, default=True)
     """Add each playbook's section to the nav (after the first entry, usually the home page)."""
+    anchors_baseline = c.Optional(c.Type(str))
+    """anchors.json of an earlier build (relative to mkdocs.yml) to compare anchors with; by
+    default, the one the previous build left in site_dir."""
+    search = c.Choice(("luodi", "material"), default="luodi")
+    """Search engine behind Material's search box: Luodi's worker (Chinese queries: word
+    cutting, AND, synonyms, pinyin, item anchors) or Material's stock lunr worker."""
 
 
 class LuodiPlugin(BasePlugin[LuodiConfig]):
@@ -47,6 +77,10 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         self.playbooks: dict[str, Playbook] = {}
         self.pages: list[tuple[Playbook, PageSpec]] = []
         self.anchors: dict[str, list[str]] = {}
+        self.redirects: list[tuple[str, str, str, str]] = []  # old src, new src, title, lang
+        self.anchor_aliases: dict[str, dict[str, list[str]]] = {}  # playbook → new id → old ids
+        self.baseline: dict | None = None  # anchors.json of the previous build
+        self.page_urls: set[str] = set()  # the documentation pages of this build
 
     def playbook_root(self, config) -> Path:
         return Path(config.config_file_path or ".").parent / self.config.playbooks
@@ -70,6 +104,9 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         for asset in ASSETS:
             if asset.endswith(".css"):
                 config.extra_css.append(f"{ASSET_DIR}/{asset}")
+        self._reader_config(config)
+        self._alias_config()
+        self._anchor_baseline_load(config)
         return config
 
     def on_files(self, files: Files, config) -> Files:
@@ -83,6 +120,7 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         for asset in ASSETS:
             text = resources.files("macros").joinpath("assets", asset).read_text(encoding="utf-8")
             files.append(File.generated(config, f"{ASSET_DIR}/{asset}", content=text))
+        self._reader_files(files, config)
         return files
 
     def on_serve(self, server, config, builder):
@@ -90,14 +128,304 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         return server
 
     def on_page_content(self, html, page, config, files):
+        html = self._reader_page(html, page)
         self.anchors[page.url] = sorted(set(_ID_ATTR.findall(html)))
         return html
 
+    def on_env(self, env, config, files):
+        self._anchor_pages(files)
+        return env
+
+    def on_post_page(self, output, page, config):
+        return self._search_page(output, page)
+
     def on_post_build(self, config):
+        self._search_index(config)
+        self._alias_redirects(config)
+        removed = self._anchor_check(config)
         out = Path(config.site_dir) / ANCHORS_FILE
-        data = {"version": 1, "pages": dict(sorted(self.anchors.items()))}
+        data = {"version": 1, "pages": dict(sorted(self._anchor_list().items()))}
+        if removed and config.strict and self.baseline is not None:
+            # This build fails: keep the previous list, so that the next build fails the same way
+            # until an alias is added (a build without --strict accepts the removal).
+            data = self.baseline
         out.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+    # ------------------------------------------------------------ search (macros/search.py)
+
+    def _search_page(self, output: str, page) -> str:
+        """Point Material's search box at Luodi's worker (Material lets a site bring its own).
+
+        The fragment names the page's playbook, so that the worker ranks that playbook's pages
+        first where several playbooks (a standard one and its forks) hold the same text.
+        """
+        if self.config.search != "luodi":
+            return output
+        playbook = page.file.src_uri.split("/", 1)[0]
+        context = f"#{playbook}" if playbook in self.playbooks else ""
+        return _MATERIAL_WORKER.sub(f"{ASSET_DIR}/luodi-search-worker.js{context}", output,
+                                    count=1)
+
+    def _search_index(self, config) -> None:
+        """Add what Luodi's worker needs to search_index.json. Runs after the search plugin
+        wrote the index and before the offline plugin inlines it (priority -100)."""
+        index = Path(config.site_dir) / "search" / "search_index.json"
+        if self.config.search != "luodi" or not index.exists():
+            return
+        data = json.loads(index.read_text(encoding="utf-8"))
+        enrich_index(data, self.playbooks.values())
+        index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+                         encoding="utf-8")
+
+    # ------------------------------------------------------------ readers: assets and pages
+
+    def _reader_config(self, config) -> None:
+        config.extra_css.append(f"{ASSET_DIR}/luodi-reader.css")
+        config.extra_javascript.append(f"{ASSET_DIR}/{LABELS_JS}")
+        config.extra_javascript.append(f"{ASSET_DIR}/luodi-reader.js")
+        # Material's offline plugin adds the iframe-worker shim from a public CDN unless a
+        # polyfill named iframe-worker is there already: use the copy the site ships.
+        polyfills = [p for p in config.extra.get("polyfills") or []
+                     if not ("iframe-worker" in str(p) and _is_external(str(p)))]
+        if _offline_enabled(config) and IFRAME_WORKER_SHIM not in map(str, polyfills):
+            polyfills.append(IFRAME_WORKER_SHIM)
+        if polyfills or "polyfills" in config.extra:
+            config.extra["polyfills"] = polyfills
+
+    def _reader_files(self, files: Files, config) -> None:
+        assets = resources.files("macros").joinpath("assets")
+        for name in (*READER_ASSETS, *VENDOR_FILES):
+            text = assets.joinpath(*name.split("/")).read_text(encoding="utf-8")
+            files.append(File.generated(config, f"{ASSET_DIR}/{name}", content=text))
+        files.append(File.generated(config, f"{ASSET_DIR}/{LABELS_JS}", content=_labels_js()))
+
+    def _reader_page(self, html: str, page) -> str:
+        """Old ids as anchors next to the new ones; on generated pages, which playbook it is."""
+        info = page.meta.get("luodi")
+        pb = self.playbooks.get(info.get("playbook")) if isinstance(info, dict) else None
+        if pb is not None:
+            aliases = self.anchor_aliases.get(pb.id, {})
+        else:  # a hand-written page may embed any playbook's checklist
+            aliases = {new: old for by_id in self.anchor_aliases.values()
+                       for new, old in by_id.items()}
+        if aliases:
+            html = _mark_aliases(html, aliases)
+        if pb is not None:
+            # At the end: before the h1 it would change how Material's search cuts the page.
+            html += (f'\n<div class="luodi-page" hidden data-luodi-playbook="{h(pb.id)}" '
+                     f'data-luodi-kind="{h(info.get("kind", ""))}" '
+                     f'data-luodi-lang="{h(pb.language)}" data-luodi-title="{h(pb.title)}"></div>')
+        return html
+
+    # ------------------------------------------------------------ renamed ids (aliases)
+
+    def _alias_config(self) -> None:
+        self.redirects = []
+        self.anchor_aliases = {}
+        for pb in self.playbooks.values():
+            def moved(kind: str, obj, title: str, pb=pb) -> None:
+                for old in obj.aliases:
+                    self.redirects.append((page_path(pb, kind, old), page_path(pb, kind, obj.id),
+                                           title, pb.language))
+            for phase in pb.phases:
+                moved("phase", phase, phase.title)
+            for role in pb.roles:
+                moved("role", role, role.title)
+                for old in role.aliases:
+                    self.redirects.append((handout.path(pb, old), handout.path(pb, role.id),
+                                           role.title, pb.language))
+            for _, module in pb.modules():
+                moved("module", module, module.title)
+            for form in pb.forms:
+                moved("form", form, form.title)
+            # Anchors made of ids: items and modules, the phase headings of role pages
+            # (manual.py) and the course chapters of handouts.
+            anchors: dict[str, list[str]] = {}
+            for _, item in pb.items():
+                anchors.setdefault(item.id, []).extend(item.aliases)
+            for _, module in pb.modules():
+                anchors.setdefault(module.id, []).extend(module.aliases)
+                for old in module.aliases:
+                    for now, was in zip(handout.module_anchors(module.id),
+                                        handout.module_anchors(old), strict=True):
+                        anchors.setdefault(now, []).append(was)
+            for phase in pb.phases:
+                anchors.setdefault(f"phase-{phase.id}", []).extend(
+                    f"phase-{old}" for old in phase.aliases)
+            self.anchor_aliases[pb.id] = {k: v for k, v in anchors.items() if v}
+
+    def _alias_redirects(self, config) -> None:
+        """An HTML page at each old URL that sends the reader on, #fragment included."""
+        site = Path(config.site_dir)
+        for old_src, new_src, title, lang in self.redirects:
+            old_url = url_of(old_src, config.use_directory_urls)
+            new_url = url_of(new_src, config.use_directory_urls)
+            out = site / (old_url + "index.html" if old_url.endswith("/") else old_url)
+            if out.exists():
+                log.warning("not writing a redirect from '%s' to '%s': a page is there",
+                            old_url, new_url)
+                continue
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(_redirect_html(_relative_url(old_url, new_url), title, lang,
+                                          config.site_url, new_url), encoding="utf-8")
+
+    # ------------------------------------------------------------ anchors of the previous build
+
+    def _anchor_baseline_load(self, config) -> None:
+        """Read the anchor list to compare with, before mkdocs empties site_dir."""
+        self.baseline = None
+        if self.config.anchors_baseline:
+            path = Path(config.config_file_path or ".").parent / self.config.anchors_baseline
+            if not path.is_file():
+                raise PluginError(f"anchors_baseline: no file '{self.config.anchors_baseline}'")
+        else:
+            path = Path(config.site_dir) / ANCHORS_FILE
+            if not path.is_file():
+                return
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            pages = data["pages"]
+            if data.get("version") != 1 or not isinstance(pages, dict) or not all(
+                    isinstance(a, list) for a in pages.values()):
+                raise ValueError("not a version 1 anchor list")
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            if self.config.anchors_baseline:
+                raise PluginError(f"anchors_baseline '{self.config.anchors_baseline}': {e}") from e
+            log.info("ignoring the previous build's %s: %s", ANCHORS_FILE, e)
+            return
+        self.baseline = data
+
+    def _anchor_pages(self, files: Files) -> None:
+        """The pages this build writes (a --dirty build renders only the changed ones)."""
+        self.page_urls = {"" if f.url in (".", "./") else f.url  # as Page.url has it
+                          for f in files.documentation_pages()}
+
+    def _partial_build(self) -> bool:
+        return bool(self.page_urls - set(self.anchors))
+
+    def _anchor_list(self) -> dict[str, list[str]]:
+        """Anchors of every page; a partial build keeps the earlier list of pages it skipped."""
+        if not self._partial_build() or self.baseline is None:
+            return self.anchors
+        kept = {url: ids for url, ids in self.baseline["pages"].items() if url in self.page_urls}
+        return {**kept, **self.anchors}
+
+    def _anchor_check(self, config) -> int:
+        """Warn for each page or anchor of the previous build that is gone; returns how many."""
+        if self.baseline is None:
+            return 0
+        if self._partial_build():
+            log.info("not comparing anchors with the previous build: only some pages were built")
+            return 0
+        current = {_page_key(url): set(ids) for url, ids in self.anchors.items()}
+        redirected = {_page_key(url_of(old, config.use_directory_urls)):
+                      _page_key(url_of(new, config.use_directory_urls))
+                      for old, new, _, _ in self.redirects}
+        removed = 0
+        for url, ids in sorted(self.baseline["pages"].items()):
+            key = _page_key(url)
+            target = key if key in current else redirected.get(key)
+            if target not in current:
+                log.warning("page '%s' of the previous build is gone and nothing redirects it: "
+                            "links to it break (a renamed phase, role, module or form keeps its "
+                            "old URL with 'aliases: [old-id]')", url)
+                removed += 1
+                continue
+            for anchor in sorted(set(ids) - current[target]):
+                log.warning("anchor '#%s' of page '%s' is gone since the previous build: links "
+                            "to it break (a renamed item or module keeps its old anchor with "
+                            "'aliases: [%s]')", html_lib.unescape(anchor), url,
+                            html_lib.unescape(anchor))
+                removed += 1
+        return removed
 
 
 def _has_index(config) -> bool:
     return (Path(config.docs_dir) / "index.md").exists()
+
+
+# ---------------------------------------------------------------- readers: helpers
+
+
+def _is_external(url: str) -> bool:
+    return bool(re.match(r"^(?:[a-z][a-z0-9+.-]*:)?//", url, re.I))
+
+
+def _offline_enabled(config) -> bool:
+    """Whether Material's offline plugin is on in this build."""
+    for name, plugin in config.plugins.items():
+        if name.split("/")[-1] == "offline" and getattr(plugin.config, "enabled", False):
+            return True
+    return False
+
+
+def _labels_js() -> str:
+    labels = {lang: {k: v for k, v in sorted(catalog.items()) if k.startswith("reader-")}
+              for lang, catalog in CATALOG.items()}
+    return ("/* Generated by Luodi from macros/i18n.py: the labels of luodi-reader.js. */\n"
+            f"window.luodiLabels = {json.dumps(labels, ensure_ascii=False, sort_keys=True)};\n")
+
+
+def _mark_aliases(html: str, aliases: dict[str, list[str]]) -> str:
+    """Put an empty element with each old id inside the element that has the new one (in a
+    table row, inside its first cell: a row cannot hold a span)."""
+    present = set(_ID_ATTR.findall(html))
+    out: list[str] = []
+    done = 0
+    for m in _OPEN_TAG.finditer(html):
+        new = html_lib.unescape(m.group("id"))
+        olds = [o for o in aliases.get(new, ()) if h(o) not in present]
+        tag = m.group("tag").lower()
+        if not olds or tag in _VOID:
+            continue
+        at = m.end()
+        if tag == "tr":
+            cell = _CELL.search(html, at)
+            if cell is None:
+                continue
+            at = cell.end()
+        present.update(h(o) for o in olds)
+        out.append(html[done:at])
+        out.extend(f'<span class="luodi-alias" id="{h(old)}" data-luodi-alias-of="{h(new)}">'
+                   "</span>" for old in olds)
+        done = at
+    out.append(html[done:])
+    return "".join(out)
+
+
+def _page_key(url: str) -> str:
+    """A page URL without its style: 'a/b/', 'a/b.html' and 'a/b/index.html' are one page."""
+    url = url.split("#")[0]
+    if url.endswith("index.html"):
+        url = url[:-len("index.html")]
+    elif url.endswith(".html"):
+        url = url[:-len(".html")]
+    return url.strip("/").removeprefix("./")
+
+
+def _relative_url(from_url: str, to_url: str) -> str:
+    base = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url)
+    rel = posixpath.relpath(to_url or ".", base.rstrip("/") or ".")
+    if to_url.endswith("/") or to_url == "":
+        rel = "./" if rel == "." else rel.rstrip("/") + "/"
+    return rel
+
+
+def _redirect_html(target: str, title: str, lang: str, site_url: str | None,
+                   target_url: str) -> str:
+    """A page that only sends the reader to the new URL: meta refresh, and a script that keeps
+    the #fragment (an old anchor there is mapped on the new page). Nothing loaded from elsewhere.
+    """
+    canonical = (site_url.rstrip("/") + "/" + target_url) if site_url else target
+    script_target = json.dumps(target).replace("<", "\\u003c")
+    return (
+        "<!doctype html>\n"
+        f'<html lang="{h(lang)}">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{h(title)}</title>\n"
+        f'<link rel="canonical" href="{h(canonical)}">\n'
+        '<meta name="robots" content="noindex">\n'
+        f"<script>location.replace({script_target} + location.hash)</script>\n"
+        f'<meta http-equiv="refresh" content="0; url={h(target)}">\n'
+        "</head>\n<body>\n"
+        f'<p><a href="{h(target)}">{h(title)}</a></p>\n'
+        "</body>\n</html>\n")

@@ -65,6 +65,18 @@ def pinyin_table(terms: Iterable[str]) -> list[list[str]]:
     return rows
 
 
+def _depth(pb: Playbook, playbooks: list[Playbook]) -> int:
+    """How many parents a playbook has: where forks repeat their parent's text, the parent's
+    pages rank first unless the reader is in the fork."""
+    by_id = {p.id: p for p in playbooks}
+    depth, seen = 0, {pb.id}
+    while pb.extends in by_id and pb.extends not in seen:
+        pb = by_id[pb.extends]
+        seen.add(pb.id)
+        depth += 1
+    return depth
+
+
 def enrich_index(index: dict, playbooks: Iterable[Playbook]) -> dict:
     """Add config.luodi to a search_index.json document (in place) and return it."""
     playbooks = list(playbooks)
@@ -73,6 +85,7 @@ def enrich_index(index: dict, playbooks: Iterable[Playbook]) -> dict:
               for doc in index.get("docs", [])}
     index.setdefault("config", {})["luodi"] = {
         "version": 1,
+        "playbooks": {pb.id: _depth(pb, playbooks) for pb in playbooks},
         "synonyms": synonym_groups(playbooks),
         "terms": terms,
         "pinyin": pinyin_table([*terms, *(t for t in titles if len(t) <= _MAX_TERM)]),

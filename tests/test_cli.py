@@ -42,5 +42,6 @@ def test_schema_kinds(tmp_path, capsys):
     assert set(item["required"]) == {"id", "title", "owner", "priority", "evidence"}
     assert item["additionalProperties"] is False
     assert main(["schema", "-o", str(tmp_path)]) == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "form.schema.json", "phase.schema.json", "playbook.schema.json", "role.schema.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        f"{kind}{variant}.schema.json" for kind in ("form", "phase", "playbook", "role")
+        for variant in ("", ".fork"))

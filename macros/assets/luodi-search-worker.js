@@ -31,6 +31,9 @@ let vocabulary = new Set();   // words for cutting queries
 let synonyms = new Map();     // word → its synonym group (array of words)
 let pinyin = [];              // [term, full pinyin, initials]
 let asciiTokens = new Set();  // every ASCII token of the index
+let depths = {};              // playbook id → number of parents (forks come after the parent)
+// The page that started this worker names its playbook in the worker URL's fragment.
+const context = decodeURIComponent(((self.location || {}).hash || "").slice(1));
 
 const ENTITIES = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": "\"", "&#39;": "'",
   "&#x27;": "'", "&nbsp;": " " };
@@ -106,6 +109,18 @@ function setup({ config, docs: raw }) {
   }
   for (const word of extra.terms || []) vocabulary.add(normalize(word));
   pinyin = extra.pinyin || [];
+  depths = extra.playbooks || {};
+}
+
+/**
+ * Near-ties: the playbooks' content before other pages (guides, the format reference), and
+ * where playbooks repeat each other's text, the reader's own playbook first, then parents.
+ */
+function preference(doc) {
+  const playbook = doc.page.split("/", 1)[0];
+  if (!(playbook in depths)) return 0.97;
+  if (context in depths) return playbook === context ? 1.02 : 0.98;
+  return 1 - 0.01 * depths[playbook];
 }
 
 /* ------------------------------------------------------------------ queries */
@@ -224,7 +239,7 @@ function score(doc, query) {
       else if (doc.textP.includes(phrase)) total += 10;
     }
   }
-  return total * doc.boost;
+  return total * doc.boost * preference(doc);
 }
 
 /* ------------------------------------------------------------------ results */

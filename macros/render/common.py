@@ -76,9 +76,11 @@ TABLE_PAGES = ("scope", "raci", "kpis", "risks", "pitfalls", "cases", "glossary"
 def url_of(src: str, directory_urls: bool = True) -> str:
     """The URL path (relative to the site root) that mkdocs gives a source file."""
     stem = src[:-3]
+    if not directory_urls:  # mkdocs keeps index.html in the URL then (file:// has no index)
+        return f"{stem}.html"
     if stem == "index" or stem.endswith("/index"):
         return stem[:-5]
-    return f"{stem}/" if directory_urls else f"{stem}.html"
+    return f"{stem}/"
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,23 @@ plain-Markdown floor. Both go through `page_markdown`, so there is one way to ma
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from ..model import Playbook
-from . import checklist, course, form, kpis, manual, overview, raci, reference, risks, scope
+from . import (
+    checklist,
+    course,
+    form,
+    handout,
+    kpis,
+    manual,
+    overview,
+    raci,
+    reference,
+    risks,
+    scope,
+)
 from .common import TABLE_PAGES, Context, h, md_inline, page_path
 
 
@@ -22,6 +34,7 @@ class PageSpec:
     render: Callable[[Context], str]  # the body, below the title
     tags: tuple[str, ...] = ()
     kind: str = ""
+    front: tuple[tuple[str, object], ...] = ()  # more front matter, e.g. (("search", {...}),)
 
 
 _TABLE_VIEWS = {
@@ -43,7 +56,13 @@ def playbook_pages(pb: Playbook) -> list[PageSpec]:
                               (phase.title, *(t(p) for p in priorities)), "phase"))
     for role in pb.roles:
         pages.append(PageSpec(page_path(pb, "role", role.id), role.title,
-                              lambda ctx, r=role: manual.render(ctx, r), (role.title,), "role"))
+                              lambda ctx, r=role: handout.link(ctx, r) + "\n\n"
+                              + manual.render(ctx, r), (role.title,), "role"))
+        # The printable handout repeats the role page and its courses: kept out of search so
+        # that a query finds the course page, not the handout as well.
+        pages.append(PageSpec(handout.path(pb, role.id), t("handout-title", role=role.title),
+                              lambda ctx, r=role: handout.render(ctx, r), kind="handout",
+                              front=(("search", {"exclude": True}),)))
         for module in role.modules:
             pages.append(PageSpec(page_path(pb, "module", module.id), module.title,
                                   lambda ctx, r=role, m=module: course.render(ctx, r, m),
@@ -68,6 +87,7 @@ def page_markdown(spec: PageSpec, pb: Playbook, directory_urls: bool = True) -> 
              "luodi": {"playbook": pb.id, "kind": spec.kind}}
     if spec.tags:
         front["tags"] = [h(tag) for tag in dict.fromkeys(spec.tags)]
+    front.update(spec.front)
     header = "\n".join(f"{key}: {json.dumps(value, ensure_ascii=False)}"
                        for key, value in front.items())
     body = spec.render(Context(pb, spec.src, directory_urls))

@@ -1,0 +1,454 @@
+/* Luodi reader: what readers and trainers do in the browser, with nothing loaded from elsewhere.
+ *
+ * - Checklist items of phase and role pages become checkboxes. Ticks are saved in localStorage
+ *   under "luodi:<playbook id>" as {format, version, playbook, items: {<item id>: true}}: by item
+ *   id only, never by position or title, so a changed playbook never moves a tick to another item.
+ *   Ticks of ids that are not on the page are kept as they are.
+ * - Phase and role pages show progress (done / total, and the Must items), and readers can export
+ *   the ticks to a JSON file, import such a file (checked first: a bad file changes nothing) and
+ *   reset them after a confirmation.
+ * - Items, modules and lessons get a copy-link button (stable URL with the id as anchor).
+ * - An old anchor (an alias the plugin marks with .luodi-alias) is rewritten to the new id.
+ *
+ * The page says which playbook it belongs to in <div class="luodi-page" data-luodi-…>, written by
+ * the plugin; labels come from luodi-labels.js (generated from macros/i18n.py).
+ */
+(function () {
+  "use strict";
+
+  var FORMAT = "luodi-progress";
+  var VERSION = 1;
+  var PREFIX = "luodi:";
+  var ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+  var LINK_ICON =
+    '<svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" focusable="false">' +
+    '<path fill="currentColor" d="M10.6 13.4a1 1 0 0 1 0-1.4l3.5-3.5a1 1 0 1 1 1.4 1.4L12 13.4a1 1 0 0 1-1.4 0zM8.5 ' +
+    '19a4.5 4.5 0 0 1-3.2-7.7l2.5-2.5a1 1 0 0 1 1.4 1.4l-2.5 2.5a2.5 2.5 0 0 0 3.5 3.5l2.5-2.5a1 1 0 0 ' +
+    '1 1.4 1.4l-2.5 2.5A4.5 4.5 0 0 1 8.5 19zm7.3-4.4a1 1 0 0 1-.7-1.7l2.5-2.5a2.5 2.5 0 0 0-3.5-3.5l-2.5 ' +
+    '2.5a1 1 0 0 1-1.4-1.4l2.5-2.5a4.5 4.5 0 0 1 6.4 6.4l-2.5 2.5a1 1 0 0 1-.8.2z"/></svg>';
+
+  // ------------------------------------------------------------------ page and labels
+
+  function pageInfo() {
+    var marker = document.querySelector(".luodi-page[data-luodi-playbook]");
+    var htmlLang = (document.documentElement.lang || "zh").slice(0, 2);
+    var lang = marker ? marker.getAttribute("data-luodi-lang") : htmlLang;
+    var all = window.luodiLabels || {};
+    return {
+      playbook: marker ? marker.getAttribute("data-luodi-playbook") : "",
+      title: marker ? marker.getAttribute("data-luodi-title") : "",
+      kind: marker ? marker.getAttribute("data-luodi-kind") : "",
+      labels: all[lang] || all.zh || {}
+    };
+  }
+
+  function format(text, values) {
+    return String(text).replace(/\{(\w+)\}/g, function (whole, key) {
+      return values && Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : whole;
+    });
+  }
+
+  function make(tag, attrs, text) {
+    var el = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) { el.setAttribute(name, attrs[name]); });
+    if (text !== undefined) el.textContent = text;
+    return el;
+  }
+
+  function pageUrl() {
+    // Without ?h=… (search highlighting) or an old #fragment; works for http(s) and file://.
+    return location.href.replace(/[?#].*$/, "");
+  }
+
+  // Title of an item, module or lesson, without what Luodi and the theme add to the element.
+  function titleOf(el) {
+    var link = el.matches("li") ? el.querySelector(":scope > a") : null;
+    var copy = (link || el).cloneNode(true);
+    copy.querySelectorAll(".headerlink, .luodi-check, .luodi-copy-link, .luodi-alias")
+      .forEach(function (extra) { extra.remove(); });
+    return copy.textContent.replace(/\s+/g, " ").trim();
+  }
+
+  // ------------------------------------------------------------------ saved ticks
+
+  function loadTicks(playbook) {
+    try {
+      var data = JSON.parse(localStorage.getItem(PREFIX + playbook) || "null");
+      var items = data && data.items;
+      return items && typeof items === "object" && !Array.isArray(items) ? items : {};
+    } catch (e) {
+      return {};
+    }
+  }
+
+  function saveTicks(playbook, items) {  // throws when the browser refuses storage
+    var sorted = {};
+    Object.keys(items).sort().forEach(function (id) { if (items[id] === true) sorted[id] = true; });
+    localStorage.setItem(PREFIX + playbook,
+      JSON.stringify({ format: FORMAT, version: VERSION, playbook: playbook, items: sorted }));
+  }
+
+  function countTicks(items) {
+    return Object.keys(items).filter(function (id) { return items[id] === true; }).length;
+  }
+
+  // Checks a progress file; returns {items} or {error} (a message for the reader).
+  function parseProgress(text, info) {
+    var L = info.labels;
+    var data;
+    try {
+      data = JSON.parse(text);
+    } catch (e) {
+      return { error: L["reader-import-bad-json"] };
+    }
+    if (!data || typeof data !== "object" || Array.isArray(data) || data.format !== FORMAT) {
+      return { error: L["reader-import-bad-format"] };
+    }
+    if (data.version !== VERSION) {
+      return { error: format(L["reader-import-bad-version"],
+        { version: String(JSON.stringify(data.version)).slice(0, 20) }) };
+    }
+    if (typeof data.playbook !== "string") return { error: L["reader-import-bad-format"] };
+    if (data.playbook !== info.playbook) {
+      return { error: format(L["reader-import-other-playbook"],
+        { other: data.playbook.slice(0, 80), playbook: info.title || info.playbook }) };
+    }
+    var items = data.items;
+    if (!items || typeof items !== "object" || Array.isArray(items)) {
+      return { error: L["reader-import-bad-format"] };
+    }
+    var clean = {};
+    var ids = Object.keys(items);
+    for (var i = 0; i < ids.length; i++) {
+      if (!ID.test(ids[i]) || typeof items[ids[i]] !== "boolean") {
+        return { error: L["reader-import-bad-format"] };
+      }
+      if (items[ids[i]]) clean[ids[i]] = true;
+    }
+    return { items: clean };
+  }
+
+  // ------------------------------------------------------------------ checklist
+
+  function checklistItems(kind) {
+    if (kind === "phase") {
+      return Array.prototype.map.call(document.querySelectorAll(".md-content .luodi-item[id]"),
+        function (el) {
+          var meta = el.nextElementSibling;
+          var must = !!(meta && meta.matches(".luodi-meta") && meta.querySelector(".luodi-priority-must"));
+          return { id: el.id, el: el, must: must };
+        });
+    }
+    if (kind === "role") {
+      return Array.prototype.map.call(document.querySelectorAll(".md-content li.luodi-role-item[id]"),
+        function (el) {
+          return { id: el.id, el: el, must: !!el.querySelector(".luodi-priority-must") };
+        });
+    }
+    return [];
+  }
+
+  function setupChecklist(info) {
+    var items = checklistItems(info.kind);
+    if (!items.length || document.querySelector(".luodi-progress-panel")) return;
+    var L = info.labels;
+
+    items.forEach(function (item) {
+      var box = make("input", { type: "checkbox", class: "luodi-check-input",
+        "data-luodi-item": item.id, "aria-label": titleOf(item.el) });
+      var wrap = make("span", { class: "luodi-check" });
+      wrap.appendChild(box);
+      // Print shows a character instead of the form control: ☑ or ☐.
+      wrap.appendChild(make("span", { class: "luodi-check-print", "aria-hidden": "true" }));
+      item.el.insertBefore(wrap, item.el.firstChild);
+      item.box = box;
+    });
+
+    var panel = buildPanel(L);
+    var anchor = document.getElementById(info.kind === "phase" ? "checklist" : "items");
+    if (anchor && anchor.parentNode) anchor.parentNode.insertBefore(panel.root, anchor.nextSibling);
+    else items[0].el.parentNode.insertBefore(panel.root, items[0].el);
+
+    function say(message, isError) {
+      panel.status.textContent = message;
+      panel.status.classList.toggle("luodi-error", !!isError);
+    }
+
+    function refresh() {
+      var ticks = loadTicks(info.playbook);
+      var done = 0, must = 0, mustDone = 0;
+      items.forEach(function (item) {
+        var on = ticks[item.id] === true;
+        item.box.checked = on;
+        item.el.classList.toggle("luodi-done", on);
+        if (on) done += 1;
+        if (item.must) {
+          must += 1;
+          if (on) mustDone += 1;
+        }
+      });
+      panel.setBar(panel.all, done, items.length, format(L["reader-progress-all"],
+        { done: done, total: items.length }));
+      panel.setBar(panel.must, mustDone, must, format(L["reader-progress-must"],
+        { done: mustDone, total: must }));
+    }
+
+    function store(ticks) {
+      try {
+        saveTicks(info.playbook, ticks);
+        return true;
+      } catch (e) {
+        say(L["reader-storage-error"], true);
+        return false;
+      }
+    }
+
+    // A renamed item (the plugin marks its old id as an alias) keeps its tick: move it over.
+    var ticks = loadTicks(info.playbook);
+    var moved = false;
+    document.querySelectorAll(".luodi-alias[data-luodi-alias-of]").forEach(function (alias) {
+      var now = alias.getAttribute("data-luodi-alias-of");
+      if (ticks[alias.id] === true && !(now in ticks)) {
+        ticks[now] = true;
+        delete ticks[alias.id];
+        moved = true;
+      }
+    });
+    if (moved) store(ticks);
+
+    items.forEach(function (item) {
+      item.box.addEventListener("change", function () {
+        var current = loadTicks(info.playbook);
+        if (item.box.checked) current[item.id] = true;
+        else delete current[item.id];
+        if (!store(current)) item.box.checked = !item.box.checked;
+        refresh();
+      });
+    });
+
+    panel.exportButton.addEventListener("click", function () {
+      var current = loadTicks(info.playbook);
+      var data = { format: FORMAT, version: VERSION, playbook: info.playbook,
+        title: info.title, exported: new Date().toISOString(), items: {} };
+      Object.keys(current).sort().forEach(function (id) {
+        if (current[id] === true) data.items[id] = true;
+      });
+      var blob = new Blob([JSON.stringify(data, null, 2) + "\n"], { type: "application/json" });
+      var link = make("a", { href: URL.createObjectURL(blob),
+        download: "luodi-progress-" + info.playbook + ".json", hidden: "" });
+      document.body.appendChild(link);
+      link.click();
+      setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
+      say(format(L["reader-exported"], { n: countTicks(data.items) }));
+    });
+
+    panel.importInput.addEventListener("change", function () {
+      var file = panel.importInput.files && panel.importInput.files[0];
+      if (!file) return;
+      var reader = new FileReader();
+      reader.onload = function () {
+        var result = parseProgress(String(reader.result), info);
+        if (result.error) {
+          say(result.error, true);
+        } else if (store(result.items)) {
+          refresh();
+          say(format(L["reader-imported"], { n: countTicks(result.items) }));
+        }
+      };
+      reader.onerror = function () { say(L["reader-import-unreadable"], true); };
+      reader.readAsText(file);
+      panel.importInput.value = "";  // the same file can be chosen again
+    });
+
+    panel.resetButton.addEventListener("click", function () {
+      var n = countTicks(loadTicks(info.playbook));
+      var question = format(L["reader-reset-confirm"], { playbook: info.title || info.playbook, n: n });
+      if (!window.confirm(question)) return;
+      try {
+        localStorage.removeItem(PREFIX + info.playbook);
+      } catch (e) {
+        say(L["reader-storage-error"], true);
+        return;
+      }
+      refresh();
+      say(L["reader-reset-done"]);
+    });
+
+    active = { key: PREFIX + info.playbook, refresh: refresh };
+    refresh();
+  }
+
+  function buildPanel(L) {
+    var root = make("section", { class: "luodi-progress-panel", "data-search-exclude": "",
+      "aria-labelledby": "luodi-progress-heading" });
+    root.appendChild(make("p", { class: "luodi-progress-heading", id: "luodi-progress-heading" },
+      L["reader-progress"]));
+
+    function bar(name) {
+      var row = make("div", { class: "luodi-progress-row luodi-progress-" + name });
+      var text = make("span", { class: "luodi-progress-text", id: "luodi-progress-" + name + "-text" });
+      var meter = make("progress", { class: "luodi-progress-bar", max: "1", value: "0",
+        "aria-labelledby": "luodi-progress-" + name + "-text" });
+      row.appendChild(text);
+      row.appendChild(meter);
+      root.appendChild(row);
+      return { text: text, meter: meter };
+    }
+
+    var all = bar("all");
+    var must = bar("must");
+    root.appendChild(make("p", { class: "luodi-progress-hint" }, L["reader-progress-hint"]));
+    var actions = make("div", { class: "luodi-progress-actions" });
+    var exportButton = make("button", { type: "button", class: "luodi-button",
+      "data-luodi-action": "export" }, L["reader-export"]);
+    var importLabel = make("label", { class: "luodi-button luodi-import" });
+    importLabel.appendChild(make("span", {}, L["reader-import"]));
+    var importInput = make("input", { type: "file", accept: ".json,application/json",
+      class: "luodi-import-input", "data-luodi-action": "import" });
+    importLabel.appendChild(importInput);
+    var resetButton = make("button", { type: "button", class: "luodi-button",
+      "data-luodi-action": "reset" }, L["reader-reset"]);
+    actions.appendChild(exportButton);
+    actions.appendChild(importLabel);
+    actions.appendChild(resetButton);
+    root.appendChild(actions);
+    var status = make("p", { class: "luodi-progress-status", role: "status", "aria-live": "polite" });
+    root.appendChild(status);
+
+    return {
+      root: root, all: all, must: must, status: status, exportButton: exportButton,
+      importInput: importInput, resetButton: resetButton,
+      setBar: function (part, done, total, text) {
+        part.text.textContent = text;
+        part.meter.max = Math.max(total, 1);
+        part.meter.value = done;
+        part.meter.setAttribute("data-done", String(done));
+        part.meter.setAttribute("data-total", String(total));
+      }
+    };
+  }
+
+  // ------------------------------------------------------------------ copy links
+
+  function toast(message) {
+    var box = document.querySelector(".luodi-toast");
+    if (!box) {
+      box = make("div", { class: "luodi-toast", role: "status", "aria-live": "polite" });
+      document.body.appendChild(box);
+    }
+    box.textContent = message;
+    box.classList.add("luodi-toast-shown");
+    clearTimeout(box.luodiTimer);
+    box.luodiTimer = setTimeout(function () { box.classList.remove("luodi-toast-shown"); }, 4000);
+  }
+
+  function copyLink(url, L) {
+    function fallback() {
+      // No clipboard (old browser, or not allowed): show the URL, selected, ready to copy.
+      window.prompt(L["reader-copy-prompt"], url);
+    }
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(url).then(function () {
+        toast(format(L["reader-copied"], { url: url }));
+      }, fallback);
+    } else {
+      fallback();
+    }
+  }
+
+  function copyButton(title, url, L) {
+    var label = title ? format(L["reader-copy-link-to"], { title: title }) : L["reader-copy-link"];
+    var button = make("button", { type: "button", class: "luodi-copy-link",
+      "aria-label": label, title: L["reader-copy-link"], "data-luodi-url": url });
+    button.innerHTML = LINK_ICON;
+    button.addEventListener("click", function (event) {
+      event.preventDefault();
+      event.stopPropagation();
+      copyLink(button.getAttribute("data-luodi-url"), L);
+    });
+    return button;
+  }
+
+  function setupCopyLinks(info) {
+    var L = info.labels;
+    var base = pageUrl();
+    // Items (phase pages, role pages, embedded checklists) and lessons: this page + #id.
+    document.querySelectorAll(
+      ".md-content .luodi-item[id], .md-content li.luodi-role-item[id], .md-content .luodi-lesson[id]"
+    ).forEach(function (el) {
+      if (el.querySelector(":scope > .luodi-copy-link")) return;
+      var button = copyButton(titleOf(el), base + "#" + el.id, L);
+      var link = el.matches("li") ? el.querySelector(":scope > a") : el.querySelector(".headerlink");
+      if (link && el.matches("li")) el.insertBefore(button, link.nextSibling);
+      else if (link) el.insertBefore(button, link);
+      else el.appendChild(button);
+    });
+    // Modules listed on a role page or handout: the course page's own URL.
+    if (info.kind === "role" || info.kind === "handout") {
+      document.querySelectorAll(".md-content li > span[id]:first-child + a[href]").forEach(function (link) {
+        var li = link.parentNode;
+        if (li.querySelector(":scope > .luodi-copy-link") || !/training\//.test(link.getAttribute("href"))) return;
+        li.insertBefore(copyButton(link.textContent.trim(), link.href.replace(/[?#].*$/, ""), L),
+          link.nextSibling);
+      });
+    }
+    // A course page: the module itself.
+    if (info.kind === "module") {
+      var h1 = document.querySelector(".md-content h1");
+      if (h1 && !h1.querySelector(".luodi-copy-link")) h1.appendChild(copyButton(titleOf(h1), base, L));
+    }
+  }
+
+  // ------------------------------------------------------------------ old anchors
+
+  function followAlias() {
+    var id;
+    try {
+      id = decodeURIComponent(location.hash.slice(1));
+    } catch (e) {
+      return;
+    }
+    var alias = id && document.getElementById(id);
+    if (!alias || !alias.classList.contains("luodi-alias")) return;
+    var now = alias.getAttribute("data-luodi-alias-of");
+    history.replaceState(history.state, "", "#" + now);
+    var target = document.getElementById(now);
+    if (target) target.scrollIntoView();
+  }
+
+  // ------------------------------------------------------------------ start
+
+  var active = null;  // the checklist of the page shown now
+
+  // The theme's search dialog has no accessible name (axe aria-dialog-name): give it the name
+  // of its own search field.
+  function nameSearchDialog() {
+    var dialog = document.querySelector('.md-search[role="dialog"]:not([aria-label]):not([aria-labelledby])');
+    var field = document.querySelector(".md-search__input");
+    var name = field && (field.getAttribute("aria-label") || field.getAttribute("placeholder"));
+    if (dialog && name) dialog.setAttribute("aria-label", name);
+  }
+
+  function init() {
+    active = null;
+    var info = pageInfo();
+    nameSearchDialog();
+    followAlias();
+    setupCopyLinks(info);
+    if (info.playbook && (info.kind === "phase" || info.kind === "role")) setupChecklist(info);
+  }
+
+  window.addEventListener("hashchange", followAlias);
+  // Another tab (or window) changed the ticks of this playbook.
+  window.addEventListener("storage", function (event) {
+    if (active && (event.key === null || event.key === active.key)) active.refresh();
+  });
+  // Material's instant navigation swaps pages without a load event: document$ tells each one.
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(function () { init(); });
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
