@@ -14,7 +14,7 @@ never hides anything, because words also match inside longer words.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from .model import Playbook
 

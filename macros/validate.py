@@ -18,11 +18,28 @@ from pathlib import Path
 
 from .diagnostics import Diagnostic, did_you_mean, errors
 from .loader import Map, Seq, describe, load_file
-from .overlay import OVERLAY_KEYS, RawPlaybook, Overlay
 from .model import (
-    ID_PATTERN, SCHEMA_VERSION, Case, Criterion, Deliverable, Form, Goal, Item, Kpi, Lesson,
-    Module, Node, Phase, Pitfall, Playbook, Risk, Role, Source, Term,
+    ID_PATTERN,
+    SCHEMA_VERSION,
+    Case,
+    Criterion,
+    Deliverable,
+    Form,
+    Goal,
+    Item,
+    Kpi,
+    Lesson,
+    Module,
+    Node,
+    Phase,
+    Pitfall,
+    Playbook,
+    Risk,
+    Role,
+    Source,
+    Term,
 )
+from .overlay import OVERLAY_KEYS, Overlay, RawPlaybook
 
 _ID = re.compile(ID_PATTERN)
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -339,7 +356,7 @@ def _convert(tp, f, value, raw, where: Source, name: str, diagnostics: list[Diag
     if origin is list:
         (item_tp,) = typing.get_args(tp)
         if not isinstance(value, Seq):
-            return wrong("a list", f"write each entry on its own line starting with '- '")
+            return wrong("a list", "write each entry on its own line starting with '- '")
         out, ok = [], True
         for index, element in enumerate(value):
             good, converted = _convert(item_tp, f, element, value.raw.get(index),
@@ -423,7 +440,7 @@ def check_playbook(playbook: Playbook, all_playbooks: dict[str, Playbook]) -> li
         for thing in things:
             names = [(thing.id, thing.sources.get("id", thing.source))]
             names += list(zip(getattr(thing, "aliases", []),
-                              thing.sources.get("aliases[]", [])))
+                              thing.sources.get("aliases[]", []), strict=False))
             for name, where in names:
                 if name in seen:
                     other = seen[name]
@@ -466,7 +483,7 @@ def check_playbook(playbook: Playbook, all_playbooks: dict[str, Playbook]) -> li
                 continue
             value = getattr(obj, name)
             if isinstance(value, list):
-                pairs = zip(value, obj.sources.get(name + "[]", []))
+                pairs = zip(value, obj.sources.get(name + "[]", []), strict=False)
             else:
                 pairs = [(value, obj.sources.get(name, obj.source))] if value else []
             for ref, where in pairs:

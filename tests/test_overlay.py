@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -313,3 +315,30 @@ def test_explain_shows_where_each_field_came_from(fork, capsys):
     assert main(["explain", "fork", "prep-tem"]) == 1
     assert "no object with id 'prep-tem' in 'fork' (did you mean 'prep-team'?)" in \
         capsys.readouterr().err
+
+
+def test_the_site_shows_a_notice_where_the_parent_drifted(fork, sample_tree, tmp_path):
+    from conftest import build_site, make_project
+
+    write(fork / "phases" / "prep.yaml", """\
+id: prep
+checklist:
+  - id: prep-team
+    based_on: "00000000"
+    priority: should
+""")
+    project = make_project(tmp_path / "project", sample_tree.parent)
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f",
+                           str(project / "mkdocs.yml"), "-d", str(tmp_path / "site")],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "warning[drift]" in done.stderr
+    page = (tmp_path / "site" / "fork" / "phases" / "prep" / "index.html").read_text(
+        encoding="utf-8")
+    assert 'class="admonition warning"' in page and "上游已变更，请复核" in page
+    assert "prep-team" in page.split("上游已变更")[1][:400]
+    parent = (tmp_path / "site" / "sample" / "phases" / "prep" / "index.html").read_text(
+        encoding="utf-8")
+    assert "上游已变更" not in parent
+    # With --strict the drift fails the build.
+    assert build_site(project, tmp_path / "strict").returncode == 1

@@ -153,10 +153,13 @@ function cut(part) {
 function fromPinyin(part) {
   if (!/^[a-z]{2,}$/.test(part)) return [];
   const exact = pinyin.filter(([, full, initials]) => full === part || initials === part);
-  const found = exact.length ? exact : pinyin.filter(([, full, initials]) =>
+  if (exact.length) return exact.map(([term]) => normalize(term));
+  // Partial pinyin only for letters that are not an English word of the site (kpi, scrum …).
+  if ([...asciiTokens].some(t => t.startsWith(part))) return [];
+  return pinyin.filter(([, full, initials]) =>
     (part.length >= 4 && full.startsWith(part)) ||
-    (part.length >= 3 && initials.startsWith(part) && initials.length - part.length <= 1));
-  return found.map(([term]) => normalize(term));
+    (part.length >= 3 && initials.startsWith(part) && initials.length - part.length <= 1))
+    .map(([term]) => normalize(term));
 }
 
 /** The query as words, each with the alternatives that count as the same word. */
@@ -170,7 +173,7 @@ function parse(query) {
       : [part];
     for (const piece of pieces) {
       const alternatives = new Set([piece, ...(synonyms.get(piece) || [])]);
-      if (ASCII_WORD.test(piece) && ![...asciiTokens].some(t => t.startsWith(piece)))
+      if (ASCII_WORD.test(piece))
         for (const term of fromPinyin(piece)) {
           alternatives.add(term);
           for (const synonym of synonyms.get(term) || []) alternatives.add(synonym);

@@ -3,27 +3,37 @@
 from __future__ import annotations
 
 from ..model import PRIORITIES, Item, Phase
-from .common import Context, bullet_list, h, heading, item_roles, md, md_inline, priority_badge
+from .common import (
+    Context,
+    bullet_list,
+    drift_notice,
+    h,
+    heading,
+    item_roles,
+    md,
+    md_inline,
+    priority_badge,
+)
 
 RACI_LETTERS = {"responsible": "R", "accountable": "A", "consulted": "C", "informed": "I"}
 
 
 def render(ctx: Context, phase: Phase) -> str:
-    parts = [md(phase.summary)]
+    parts = [drift_notice(ctx, phase), md(phase.summary)]
     facts = []
     if phase.subtitle:
         facts.append(md_inline(phase.subtitle))
     if phase.duration:
-        facts.append(f"**{md_inline(ctx.t('duration'))}**：{md_inline(phase.duration)}")
+        facts.append(ctx.fact('duration', md_inline(phase.duration)))
     musts = sum(1 for i in phase.checklist if i.priority == "must")
-    facts.append(f"**{md_inline(ctx.t('checklist'))}**：{ctx.t('items-count', n=len(phase.checklist))}"
-                 f"，{ctx.t('must-count', n=musts)}")
+    facts.append(ctx.fact("checklist", ctx.t("items-count", n=len(phase.checklist))
+                          + ctx.t("clause-separator") + ctx.t("must-count", n=musts)))
     parts.append(" · ".join(facts))
     forms = [f for f in ctx.playbook.forms if f.phase == phase.id]
     if forms:
-        links = "、".join(f"[{md_inline(f.title)}]({ctx.md_link(ctx.path('form', f.id))})"
+        links = ctx.join(f"[{md_inline(f.title)}]({ctx.md_link(ctx.path('form', f.id))})"
                          for f in forms)
-        parts.append(f"**{md_inline(ctx.t('related-forms'))}**：{links}")
+        parts.append(ctx.fact('related-forms', links))
     parts.append(criteria_section(ctx, "entry-criteria", phase.entry_criteria))
     parts.append(criteria_section(ctx, "exit-criteria", phase.exit_criteria))
     if phase.deliverables:
@@ -32,9 +42,9 @@ def render(ctx: Context, phase: Phase) -> str:
         for d in phase.deliverables:
             line = f'<span id="{h(d.id)}"></span>**{md_inline(d.title)}**'
             if d.owner:
-                line += f"（{ctx.role_md(d.owner)}）"
+                line += ctx.paren(ctx.role_md(d.owner))
             if d.detail:
-                line += f"：{md_inline(d.detail)}"
+                line = ctx.t("labelled", label=line, value=md_inline(d.detail))
             lines.append(line)
         parts.append(bullet_list(lines))
     parts.append(heading(2, ctx.t("checklist"), "checklist"))
@@ -58,24 +68,24 @@ def raci_line(ctx: Context, item: Item) -> str:
     groups = []
     for key, letter in RACI_LETTERS.items():
         if roles[key]:
-            groups.append(f"{letter} " + "、".join(ctx.role_md(r) for r in roles[key]))
-    return "；".join(groups)
+            groups.append(f"{letter} " + ctx.join(ctx.role_md(r) for r in roles[key]))
+    return ctx.t("group-separator").join(groups)
 
 
 def item_block(ctx: Context, phase: Phase, item: Item, level: int) -> str:
     """One checklist item with its anchor; shared by the phase page and the checklist macro."""
     meta = (f'<p class="luodi-meta">{priority_badge(ctx, item.priority)} '
-            f'<span class="luodi-owner">{h(ctx.t("owner"))}：{ctx.role_html(item.owner)}</span>'
+            f'<span class="luodi-owner">{ctx.fact_html("owner", ctx.role_html(item.owner))}'
+            "</span>"
             "</p>")
-    fields = [f"**{md_inline(ctx.t('evidence'))}**：{md_inline(item.evidence)}",
-              f"**RACI**：{raci_line(ctx, item)}"]
+    fields = [ctx.fact('evidence', md_inline(item.evidence)),
+              ctx.t("labelled", label="**RACI**", value=raci_line(ctx, item))]
     if item.modules:
-        fields.append(f"**{md_inline(ctx.t('prepared-by'))}**："
-                      + "、".join(ctx.module_md(m) for m in item.modules))
+        fields.append(ctx.fact("prepared-by", ctx.join(ctx.module_md(m) for m in item.modules)))
     if item.tags:
-        fields.append(f"**{md_inline(ctx.t('tags'))}**：" + "、".join(md_inline(t) for t in item.tags))
-    parts = [heading(level, item.title, item.id, "luodi-item"), meta]
+        fields.append(ctx.fact("tags", ctx.join(md_inline(t) for t in item.tags)))
+    parts = [heading(level, item.title, item.id, "luodi-item"), meta, drift_notice(ctx, item)]
     if item.detail:
         parts.append(md(item.detail))
     parts.append(bullet_list(fields))
-    return "\n\n".join(parts)
+    return "\n\n".join(p for p in parts if p)

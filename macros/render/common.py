@@ -94,6 +94,21 @@ class Context:
     def t(self, key: str, **values) -> str:
         return label(self.playbook.language, key, **values)
 
+    # Punctuation belongs to the language too: 负责人：项目经理、测试人员 / Owner: PM, Tester.
+    def fact(self, key: str, value: str) -> str:
+        """'**Label**：value' in Markdown; value is Markdown already."""
+        return self.t("labelled", label=f"**{md_inline(self.t(key))}**", value=value)
+
+    def fact_html(self, key: str, value: str) -> str:
+        """'Label：value' in HTML; value is HTML already."""
+        return self.t("labelled", label=h(self.t(key)), value=value)
+
+    def join(self, values) -> str:
+        return self.t("list-separator").join(values)
+
+    def paren(self, value: str) -> str:
+        return self.t("parenthesized", value=value)
+
     def path(self, kind: str, obj_id: str = "") -> str:
         return page_path(self.playbook, kind, obj_id)
 
@@ -162,6 +177,15 @@ def heading(level: int, text: str, anchor: str, classes: str = "") -> str:
     """A Markdown heading whose id is the object's id (never a positional slug)."""
     attrs = f"#{anchor}" + (f" .{classes}" if classes else "")
     return f"{'#' * level} {md_inline(text)} {{ {attrs} }}"
+
+
+def drift_notice(ctx: Context, obj) -> str:
+    """A warning on a fork's page where the parent changed under an override (overlay.py)."""
+    if not getattr(obj, "drift", ()):
+        return ""
+    title = ctx.t("drift-title").replace('"', "'")
+    return f'!!! warning "{title}"\n\n' + "\n\n".join(f"    {md_inline(note)}"
+                                                      for note in obj.drift)
 
 
 def bullet_list(lines: list[str]) -> str:

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from ..model import Module, Role
-from .common import Context, bullet_list, heading, md, md_inline
+from .common import Context, bullet_list, drift_notice, heading, md, md_inline
 
 
 def render(ctx: Context, role: Role, module: Module) -> str:
     facts = [
-        f"**{md_inline(ctx.t('for-role'))}**：{ctx.role_md(role.id)}",
-        f"**{md_inline(ctx.t('format'))}**：{md_inline(ctx.t('format-' + module.format))}",
-        f"**{md_inline(ctx.t('duration'))}**：{md_inline(ctx.t('minutes', n=module.duration))}",
-        f"**{md_inline(ctx.t('prerequisites'))}**："
-        + ("、".join(ctx.module_md(p) for p in module.prerequisites)
-           if module.prerequisites else md_inline(ctx.t("none"))),
+        ctx.fact('for-role', ctx.role_md(role.id)),
+        ctx.fact('format', md_inline(ctx.t('format-' + module.format))),
+        ctx.fact('duration', md_inline(ctx.t('minutes', n=module.duration))),
+        ctx.fact("prerequisites", ctx.join(ctx.module_md(p) for p in module.prerequisites)
+                 if module.prerequisites else md_inline(ctx.t("none"))),
     ]
-    parts = [md(module.summary), bullet_list(facts)]
+    parts = [drift_notice(ctx, module), md(module.summary), bullet_list(facts)]
     parts.append(heading(2, ctx.t("objectives"), "objectives"))
     parts.append(bullet_list([md_inline(o) for o in module.objectives]))
     if module.lessons:
@@ -30,5 +29,6 @@ def render(ctx: Context, role: Role, module: Module) -> str:
     items = [(p, i) for p, i in ctx.playbook.items() if module.id in i.modules]
     if items:
         parts.append(heading(2, ctx.t("supports-items"), "items"))
-        parts.append(bullet_list([f"{ctx.item_md(i.id)}（{md_inline(p.title)}）" for p, i in items]))
+        parts.append(bullet_list([ctx.item_md(i.id) + ctx.paren(md_inline(p.title))
+                                  for p, i in items]))
     return "\n\n".join(p for p in parts if p) + "\n"

@@ -7,7 +7,7 @@ mkdocs-macros (on_error_fail: true) then fails the build instead of publishing t
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from ..diagnostics import did_you_mean
 from ..model import Playbook

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..model import Form, FormField, Playbook
-from .common import Context, h, heading, md, md_inline
+from .common import Context, drift_notice, h, heading, md, md_inline
 
 
 def field_value(playbook: Playbook, field: FormField) -> str:
@@ -26,10 +26,10 @@ def criteria_rows(playbook: Playbook, form: Form) -> list[tuple[str, str, str]]:
 def render(ctx: Context, form: Form) -> str:
     pb = ctx.playbook
     phase = pb.phase(form.phase)
-    parts = [md(form.summary),
+    parts = [drift_notice(ctx, form), md(form.summary),
              f'<p class="luodi-print-hint">{h(ctx.t("print-hint"))} '
-             f'{h(ctx.t("phase"))}：<a href="{ctx.href(ctx.path("phase", phase.id))}">'
-             f"{h(phase.title)}</a></p>"]
+             + ctx.fact_html("phase", f'<a href="{ctx.href(ctx.path("phase", phase.id))}">'
+                                      f"{h(phase.title)}</a>") + "</p>"]
     if form.fields:
         parts.append(heading(2, ctx.t("form-header"), "form-header"))
         rows = []
@@ -74,7 +74,7 @@ def render(ctx: Context, form: Form) -> str:
         title = role.title if role else role_id
         blocks.append(
             f'<table class="luodi-signature" id="sign-{h(role_id)}">'
-            f'<caption>{h(ctx.t("signatory"))}：{h(title)}</caption><tbody>'
+            f'<caption>{ctx.fact_html("signatory", h(title))}</caption><tbody>'
             f'<tr><th scope="row">{h(ctx.t("name"))}</th><td></td></tr>'
             f'<tr><th scope="row">{h(ctx.t("signature"))}</th><td></td></tr>'
             f'<tr><th scope="row">{h(ctx.t("date"))}</th><td></td></tr>'

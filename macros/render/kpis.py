@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .common import Context, bullet_list, h, heading, md, md_inline
+from .common import Context, bullet_list, drift_notice, h, heading, md, md_inline
 
 
 def render(ctx: Context) -> str:
@@ -23,14 +23,15 @@ def render(ctx: Context) -> str:
              + "</tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table></div>"]
     for kpi in pb.kpis:
         parts.append(heading(2, kpi.name, kpi.id, "luodi-kpi"))
+        parts.append(drift_notice(ctx, kpi))
         if kpi.detail:
             parts.append(md(kpi.detail))
-        facts = [f"**{md_inline(ctx.t('target'))}**：{md_inline(kpi.target)}"]
+        facts = [ctx.fact('target', md_inline(kpi.target))]
         for key in ("baseline", "unit", "department", "measure"):
             if getattr(kpi, key):
-                facts.append(f"**{md_inline(ctx.t(key))}**：{md_inline(getattr(kpi, key))}")
+                facts.append(ctx.fact(key, md_inline(getattr(kpi, key))))
         if kpi.phase:
-            facts.append(f"**{md_inline(ctx.t('phase'))}**：{ctx.phase_md(kpi.phase)}")
-        facts.append(f"**{md_inline(ctx.t('owner'))}**：{ctx.role_md(kpi.owner)}")
+            facts.append(ctx.fact('phase', ctx.phase_md(kpi.phase)))
+        facts.append(ctx.fact('owner', ctx.role_md(kpi.owner)))
         parts.append(bullet_list(facts))
     return "\n\n".join(parts) + "\n"

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from ..model import Role
-from .common import (Context, bullet_list, h, heading, item_roles, md, md_inline,
-                     modules_in_order, priority_badge)
 from .checklist import RACI_LETTERS
+from .common import (
+    Context,
+    bullet_list,
+    drift_notice,
+    h,
+    heading,
+    item_roles,
+    md,
+    md_inline,
+    modules_in_order,
+    priority_badge,
+)
 
 
 def render(ctx: Context, role: Role) -> str:
-    parts = [md(role.summary)]
+    parts = [drift_notice(ctx, role), md(role.summary)]
     if role.responsibilities:
         parts.append(heading(2, ctx.t("responsibilities"), "responsibilities"))
         parts.append(bullet_list([md_inline(r) for r in role.responsibilities]))
@@ -26,7 +36,8 @@ def render(ctx: Context, role: Role) -> str:
                 f'{priority_badge(ctx, item.priority)} '
                 f'<span class="luodi-raci-letters" title="RACI">{h(letters)}</span> '
                 f"{ctx.item_html(phase, item)}"
-                f'<span class="luodi-evidence">{h(ctx.t("evidence"))}：{h(item.evidence)}</span>'
+                f'<span class="luodi-evidence">{ctx.fact_html("evidence", h(item.evidence))}'
+                "</span>"
                 "</li>")
         if rows:
             parts.append(heading(3, phase.title, f"phase-{phase.id}"))
@@ -38,8 +49,8 @@ def render(ctx: Context, role: Role) -> str:
         line = (f"{ctx.module_md(module.id)} · {md_inline(ctx.t('format-' + module.format))}"
                 f" · {md_inline(ctx.t('minutes', n=module.duration))}")
         if module.prerequisites:
-            line += (f" · {md_inline(ctx.t('prerequisites'))}："
-                     + "、".join(ctx.module_md(p) for p in module.prerequisites))
+            line += " · " + ctx.t("labelled", label=md_inline(ctx.t("prerequisites")),
+                                  value=ctx.join(ctx.module_md(p) for p in module.prerequisites))
         if module.summary:
             line += f"<br>{md_inline(module.summary)}"
         lines.append(f'<span id="{h(module.id)}"></span>{line}')

@@ -28,20 +28,20 @@ def render(ctx: Context) -> str:
                 if goal.detail:
                     parts.append(md(goal.detail))
                 if goal.methods:
-                    lines.append(f"**{md_inline(ctx.t('methods'))}**："
-                                 + "、".join(md_inline(m) for m in goal.methods))
+                    lines.append(ctx.fact("methods", ctx.join(md_inline(m) for m in goal.methods)))
                 if goal.kpis:
-                    lines.append(f"**{md_inline(ctx.t('measured-by'))}**："
-                                 + "、".join(ctx.kpi_md(k) for k in goal.kpis))
+                    lines.append(ctx.fact("measured-by", ctx.join(ctx.kpi_md(k) for k in goal.kpis)))
                 if goal.owner:
-                    lines.append(f"**{md_inline(ctx.t('owner'))}**：{ctx.role_md(goal.owner)}")
+                    lines.append(ctx.fact('owner', ctx.role_md(goal.owner)))
                 if lines:
                     parts.append(bullet_list(lines))
     if pb.forms:
         parts.append(heading(2, ctx.t("forms"), "forms"))
+        links = [(f"[{md_inline(f.title)}]({ctx.md_link(ctx.path('form', f.id))})", f.summary)
+                 for f in pb.forms]
         parts.append(bullet_list([
-            f"[{md_inline(f.title)}]({ctx.md_link(ctx.path('form', f.id))})"
-            + (f"：{md_inline(f.summary)}" if f.summary else "") for f in pb.forms]))
+            ctx.t("labelled", label=link, value=md_inline(summary)) if summary else link
+            for link, summary in links]))
     parts.append(heading(2, ctx.t("more"), "more"))
     parts.append(bullet_list([f"[{md_inline(ctx.t(kind))}]({ctx.md_link(ctx.path(kind))})"
                               for kind in TABLE_PAGES]))

@@ -12,10 +12,9 @@ def glossary(ctx: Context) -> str:
         parts.append(md(term.definition))
         facts = []
         if term.english:
-            facts.append(f"**{md_inline(ctx.t('english'))}**：{md_inline(term.english)}")
+            facts.append(ctx.fact('english', md_inline(term.english)))
         if term.synonyms:
-            facts.append(f"**{md_inline(ctx.t('synonyms'))}**："
-                         + "、".join(md_inline(s) for s in term.synonyms))
+            facts.append(ctx.fact("synonyms", ctx.join(md_inline(s) for s in term.synonyms)))
         if facts:
             parts.append(bullet_list(facts))
     return "\n\n".join(parts) + "\n"
@@ -25,7 +24,7 @@ def cases(ctx: Context) -> str:
     parts = []
     for case in ctx.playbook.cases:
         parts.append(heading(2, case.title, case.id))
-        facts = [f"**{md_inline(ctx.t(k))}**：{md_inline(getattr(case, k))}"
+        facts = [ctx.fact(k, md_inline(getattr(case, k)))
                  for k in ("industry", "system") if getattr(case, k)]
         if facts:
             parts.append(" · ".join(facts))
@@ -52,10 +51,10 @@ def pitfalls(ctx: Context) -> str:
     parts = []
     for pitfall in ctx.playbook.pitfalls:
         parts.append(heading(2, pitfall.title, pitfall.id, "luodi-pitfall"))
-        lines = [f"**{md_inline(ctx.t('symptom'))}**：{md_inline(pitfall.symptom)}",
-                 f"**{md_inline(ctx.t('remedy'))}**：{md_inline(pitfall.remedy)}"]
+        lines = [ctx.fact('symptom', md_inline(pitfall.symptom)),
+                 ctx.fact('remedy', md_inline(pitfall.remedy))]
         if pitfall.prevented_by:
-            lines.append(f"**{md_inline(ctx.t('prevented-by'))}**："
-                         + "、".join(ctx.item_md(i) for i in pitfall.prevented_by))
+            lines.append(ctx.fact("prevented-by",
+                                  ctx.join(ctx.item_md(i) for i in pitfall.prevented_by)))
         parts.append(bullet_list(lines))
     return "\n\n".join(parts) + "\n"

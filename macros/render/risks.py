@@ -3,7 +3,7 @@ organizational, budget), one section per risk (its anchor is its id)."""
 
 from __future__ import annotations
 
-from .common import Context, bullet_list, h, heading, md, md_inline
+from .common import Context, bullet_list, drift_notice, h, heading, md, md_inline
 
 CATEGORIES = ("technical", "organizational", "budget")
 
@@ -27,17 +27,18 @@ def render(ctx: Context) -> str:
         parts.append(heading(2, ctx.t(f"category-{category}"), f"category-{category}"))
         for risk in risks:
             parts.append(heading(3, risk.title, risk.id, "luodi-risk"))
+            parts.append(drift_notice(ctx, risk))
             if risk.detail:
                 parts.append(md(risk.detail))
             facts = [
-                f"**{md_inline(ctx.t('likelihood'))}**：{md_inline(ctx.t('level-' + risk.likelihood))}"
-                f" · **{md_inline(ctx.t('impact'))}**：{md_inline(ctx.t('level-' + risk.impact))}",
-                f"**{md_inline(ctx.t('mitigation'))}**：{md_inline(risk.mitigation)}",
+                ctx.fact('likelihood', md_inline(ctx.t('level-' + risk.likelihood)))
+                + " · " + ctx.fact("impact", md_inline(ctx.t("level-" + risk.impact))),
+                ctx.fact('mitigation', md_inline(risk.mitigation)),
             ]
             if risk.contingency:
-                facts.append(f"**{md_inline(ctx.t('contingency'))}**：{md_inline(risk.contingency)}")
+                facts.append(ctx.fact('contingency', md_inline(risk.contingency)))
             if risk.phase:
-                facts.append(f"**{md_inline(ctx.t('phase'))}**：{ctx.phase_md(risk.phase)}")
-            facts.append(f"**{md_inline(ctx.t('owner'))}**：{ctx.role_md(risk.owner)}")
+                facts.append(ctx.fact('phase', ctx.phase_md(risk.phase)))
+            facts.append(ctx.fact('owner', ctx.role_md(risk.owner)))
             parts.append(bullet_list(facts))
     return "\n\n".join(parts) + "\n"

@@ -14,7 +14,10 @@ def render(ctx: Context) -> str:
         if not items:
             parts.append(md_inline(ctx.t("no-items")))
             continue
-        parts.append(bullet_list([f"{ctx.item_md(i.id)}（{md_inline(p.title)}，"
-                                  f"{md_inline(ctx.t('owner'))}：{ctx.role_md(i.owner)}）"
-                                  for p, i in items]))
+        owner = md_inline(ctx.t("owner"))
+        parts.append(bullet_list([
+            ctx.item_md(i.id) + ctx.paren(md_inline(p.title) + ctx.t("clause-separator")
+                                          + ctx.t("labelled", label=owner,
+                                                  value=ctx.role_md(i.owner)))
+            for p, i in items]))
     return "\n\n".join(parts) + "\n"
