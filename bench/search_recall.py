@@ -73,7 +73,7 @@ def hit(link: str, wanted: list[str]) -> bool:
 def score(queries, results, prefix: str):
     by_kind: dict[str, list[int]] = {}
     misses = []
-    for query, result in zip(queries, results):
+    for query, result in zip(queries, results, strict=True):
         wanted = query["expect"] if isinstance(query["expect"], list) else [query["expect"]]
         links = [link.removeprefix(prefix) for link in result["links"]]
         rank = next((i for i, link in enumerate(links) if hit(link, wanted)), -1)
@@ -144,16 +144,17 @@ def main(argv=None) -> int:
                                                    for name in engines)
         print(header)
         scored = {name: score(queries, rows[name]["out"], prefix) for name in engines}
+        def ranks(name: str, kind: str) -> list[int]:
+            by_kind = scored[name][0]
+            if kind == "all":
+                return [r for k, v in by_kind.items() if k != "pinyin" for r in v]
+            return by_kind.get(kind, [])
+
         for kind in [*kinds, "all"]:
-            def ranks(name):
-                by_kind = scored[name][0]
-                if kind == "all":
-                    return [r for k, v in by_kind.items() if k != "pinyin" for r in v]
-                return by_kind.get(kind, [])
-            n = len(ranks("luodi"))
+            n = len(ranks("luodi", kind))
             label = "all*" if kind == "all" else kind
             print(f"{label:<11}{n:>4}" + "".join(
-                f"{recall(ranks(name), 1):>14.3f}{recall(ranks(name), 5):>14.3f}"
+                f"{recall(ranks(name, kind), 1):>14.3f}{recall(ranks(name, kind), 5):>14.3f}"
                 for name in engines))
         print("* all kinds except pinyin")
         for name in engines:
