@@ -27,7 +27,7 @@ from . import __version__
 from .diagnostics import did_you_mean
 from .i18n import label
 from .model import Form, Node, Playbook
-from .render.common import item_roles
+from .render.common import download_path, item_roles
 from .render.form import criteria_rows, field_value
 
 # Fonts common on Chinese Windows: 宋体 for the body, 黑体 for headings. Set for both the Latin
@@ -430,14 +430,13 @@ def _fixed_zip(data: bytes, replace: dict[str, bytes] | None = None) -> bytes:
 
 def site_downloads(playbook: Playbook) -> dict[str, bytes]:
     """The files published next to a playbook's pages, by path relative to the site root."""
-    pb = playbook.id
     files = {
-        f"{pb}/playbook.json": playbook_json(playbook),
-        f"{pb}/downloads/checklist.csv": checklist_csv(playbook),
-        f"{pb}/downloads/checklist.xlsx": checklist_xlsx(playbook),
+        download_path(playbook, "json"): playbook_json(playbook),
+        download_path(playbook, "csv"): checklist_csv(playbook),
+        download_path(playbook, "xlsx"): checklist_xlsx(playbook),
     }
     for form in playbook.forms:
-        files[f"{pb}/downloads/forms/{form.id}.docx"] = form_docx(playbook, form)
+        files[download_path(playbook, "docx", form.id)] = form_docx(playbook, form)
     return files
 
 

@@ -29,6 +29,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from .diagnostics import errors
+from .export import site_downloads
 from .i18n import CATALOG
 from .model import Playbook
 from .render import handout
@@ -117,6 +118,9 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
                     f"playbook '{pb.id}': move or rename the hand-written page")
             files.append(File.generated(
                 config, spec.src, content=page_markdown(spec, pb, config.use_directory_urls)))
+        for pb in self.playbooks.values():
+            for path, data in site_downloads(pb).items():
+                files.append(File.generated(config, path, content=data))
         for asset in ASSETS:
             text = resources.files("macros").joinpath("assets", asset).read_text(encoding="utf-8")
             files.append(File.generated(config, f"{ASSET_DIR}/{asset}", content=text))

@@ -264,3 +264,33 @@ def test_every_playbook_is_built_under_its_own_prefix(default_site):
                                          "standard/forms/acceptance-confirmation")
     # The fork's pages link within the fork.
     assert 'href="../../roles/key-user/"' in page(default_site, "crm-rollout/phases/preparation")
+
+
+def test_downloads_are_published_next_to_the_pages_and_linked(default_site):
+    import io
+
+    import docx
+    import openpyxl
+
+    base = default_site / "standard"
+    csv = (base / "downloads" / "checklist.csv").read_bytes()
+    assert csv.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel opens Chinese correctly
+    assert csv.decode("utf-8-sig").count("\n") == len(STANDARD.items()) + 1
+    sheet = openpyxl.load_workbook(io.BytesIO((base / "downloads" / "checklist.xlsx")
+                                              .read_bytes())).active
+    assert sheet.max_row == len(STANDARD.items()) + 1
+    letter = docx.Document(str(base / "downloads" / "forms" / "acceptance-confirmation.docx"))
+    assert any("验收确认书" in p.text for p in letter.paragraphs)
+    data = json.loads((base / "playbook.json").read_text(encoding="utf-8"))
+    assert data["schema_version"] == 1 and data["id"] == "standard"
+    # Fork downloads carry the fork's variables.
+    crm = docx.Document(str(default_site / "crm-rollout" / "downloads" / "forms"
+                            / "acceptance-confirmation.docx"))
+    cells = [c.text for t in crm.tables for row in t.rows for c in row.cells]
+    assert "华东销售 CRM 上线项目" in cells
+    # Pages link to them (test_internal_links_and_fragments_resolve checks that links resolve).
+    assert 'href="../../downloads/checklist.xlsx"' in page(default_site,
+                                                           "standard/phases/preparation")
+    form = page(default_site, "standard/forms/acceptance-confirmation")
+    assert 'href="../../downloads/forms/acceptance-confirmation.docx" download' in form
+    assert 'href="playbook.json"' in page(default_site, "standard")

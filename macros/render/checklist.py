@@ -6,6 +6,7 @@ from ..model import PRIORITIES, Item, Phase
 from .common import (
     Context,
     bullet_list,
+    download_path,
     drift_notice,
     h,
     heading,
@@ -34,6 +35,9 @@ def render(ctx: Context, phase: Phase) -> str:
         links = ctx.join(f"[{md_inline(f.title)}]({ctx.md_link(ctx.path('form', f.id))})"
                          for f in forms)
         parts.append(ctx.fact('related-forms', links))
+    parts.append(ctx.fact("downloads", ctx.join(
+        f"[{md_inline(ctx.t(key))}]({ctx.md_link(download_path(ctx.playbook, kind))})"
+        for kind, key in (("xlsx", "download-xlsx"), ("csv", "download-csv")))))
     parts.append(criteria_section(ctx, "entry-criteria", phase.entry_criteria))
     parts.append(criteria_section(ctx, "exit-criteria", phase.exit_criteria))
     if phase.deliverables:

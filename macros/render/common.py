@@ -73,8 +73,21 @@ def page_path(playbook: Playbook | str, kind: str, obj_id: str = "") -> str:
 TABLE_PAGES = ("scope", "raci", "kpis", "risks", "pitfalls", "cases", "glossary")
 
 
+def download_path(playbook: Playbook | str, kind: str, form_id: str = "") -> str:
+    """Where the build publishes a playbook's downloads (export.site_downloads writes them)."""
+    base = playbook_dir(playbook)
+    return {
+        "json": f"{base}/playbook.json",
+        "csv": f"{base}/downloads/checklist.csv",
+        "xlsx": f"{base}/downloads/checklist.xlsx",
+        "docx": f"{base}/downloads/forms/{form_id}.docx",
+    }[kind]
+
+
 def url_of(src: str, directory_urls: bool = True) -> str:
     """The URL path (relative to the site root) that mkdocs gives a source file."""
+    if not src.endswith(".md"):  # a download or an asset keeps its path
+        return src
     stem = src[:-3]
     if not directory_urls:  # mkdocs keeps index.html in the URL then (file:// has no index)
         return f"{stem}.html"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..model import Form, FormField, Playbook
-from .common import Context, drift_notice, h, heading, md, md_inline
+from .common import Context, download_path, drift_notice, h, heading, md, md_inline
 
 
 def field_value(playbook: Playbook, field: FormField) -> str:
@@ -28,6 +28,8 @@ def render(ctx: Context, form: Form) -> str:
     phase = pb.phase(form.phase)
     parts = [drift_notice(ctx, form), md(form.summary),
              f'<p class="luodi-print-hint">{h(ctx.t("print-hint"))} '
+             f'<a href="{ctx.href(download_path(pb, "docx", form.id))}" download>'
+             f'{h(ctx.t("download-docx"))}</a> '
              + ctx.fact_html("phase", f'<a href="{ctx.href(ctx.path("phase", phase.id))}">'
                                       f"{h(phase.title)}</a>") + "</p>"]
     if form.fields:

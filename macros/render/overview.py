@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .common import TABLE_PAGES, Context, bullet_list, h, heading, md, md_inline
+from .common import TABLE_PAGES, Context, bullet_list, download_path, h, heading, md, md_inline
 
 GOAL_KINDS = ("pain-point", "objective", "governance")
 
@@ -45,6 +45,10 @@ def render(ctx: Context) -> str:
     parts.append(heading(2, ctx.t("more"), "more"))
     parts.append(bullet_list([f"[{md_inline(ctx.t(kind))}]({ctx.md_link(ctx.path(kind))})"
                               for kind in TABLE_PAGES]))
+    parts.append(ctx.fact("downloads", ctx.join(
+        f"[{md_inline(ctx.t(key))}]({ctx.md_link(download_path(pb, kind))})"
+        for kind, key in (("xlsx", "download-xlsx"), ("csv", "download-csv"),
+                          ("json", "download-json")))))
     return "\n\n".join(p for p in parts if p) + "\n"
 
 
