@@ -27,6 +27,7 @@ MAX_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 24
 
 _STR = "tag:yaml.org,2002:str"
+_ScalarNode = yaml.ScalarNode
 _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
 _constructor = yaml.constructor.SafeConstructor()
@@ -153,7 +154,12 @@ def _source(name: str, mark) -> Source:
     return Source(name, mark.line + 1, mark.column + 1)
 
 
+_ANY_TYPO = re.compile(r"^(?:[ \t]*\u3000|[ ]*(?:-[ ]+)?[A-Za-z_][\w-]*[ ]*：)", re.MULTILINE)
+
+
 def _input_method_typos(text: str, name: str) -> list[Diagnostic]:
+    if not _ANY_TYPO.search(text):
+        return []  # the common case: one regex over the text instead of a scan line by line
     found = []
     in_block = False
     for number, line in enumerate(text.splitlines(), 1):
@@ -262,15 +268,28 @@ class _Builder:
             return False
         return True
 
+    def child(self, node, depth: int):
+        """build(), with the common case (a plain text scalar) inlined: most nodes are that."""
+        if node.__class__ is _ScalarNode and node.tag == _STR:
+            node_id = id(node)
+            if node_id in self.seen:
+                self._alias_error()
+                return None
+            self.seen.add(node_id)
+            return node.value
+        return self.build(node, depth)
+
     def mapping(self, node, depth: int) -> Map | None:
         if not self._check_tag(node, _MAP):
             return None
-        result = Map(_source(self.name, node.start_mark))
+        name = self.name
+        result = Map(_source(name, node.start_mark))
+        key_sources, value_sources = result.key_sources, result.value_sources
         for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                self._alias_error()
-                continue
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR:
+            if key_node.__class__ is not _ScalarNode or key_node.tag != _STR:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    self._alias_error()
+                    continue
                 shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else "…"
                 self.error(key_node.start_mark, "key-type",
                            f"key {shown!s} is not text (YAML reads it as "
@@ -278,27 +297,30 @@ class _Builder:
                 continue
             key = key_node.value
             if key in result:
-                first = result.key_sources[key]
                 self.error(key_node.start_mark, "duplicate-key",
-                           f"duplicate key '{key}'; the first is at {first}",
+                           f"duplicate key '{key}'; the first is at {key_sources[key]}",
                            "YAML would silently keep only the last one; remove one of them")
                 continue
-            value = self.build(value_node, depth + 1)
-            result[key] = value
-            result.key_sources[key] = _source(self.name, key_node.start_mark)
-            result.value_sources[key] = _source(self.name, value_node.start_mark)
-            if isinstance(value_node, yaml.ScalarNode) and value_node.tag != _STR:
+            result[key] = self.child(value_node, depth + 1)
+            mark = key_node.start_mark
+            key_sources[key] = Source(name, mark.line + 1, mark.column + 1)
+            mark = value_node.start_mark
+            value_sources[key] = Source(name, mark.line + 1, mark.column + 1)
+            if value_node.tag != _STR and value_node.__class__ is _ScalarNode:
                 result.raw[key] = value_node.value
         return result
 
     def sequence(self, node, depth: int) -> Seq | None:
         if not self._check_tag(node, _SEQ):
             return None
-        result = Seq(_source(self.name, node.start_mark))
+        name = self.name
+        result = Seq(_source(name, node.start_mark))
+        item_sources = result.item_sources
         for index, child in enumerate(node.value):
-            result.append(self.build(child, depth + 1))
-            result.item_sources.append(_source(self.name, child.start_mark))
-            if isinstance(child, yaml.ScalarNode) and child.tag != _STR:
+            result.append(self.child(child, depth + 1))
+            mark = child.start_mark
+            item_sources.append(Source(name, mark.line + 1, mark.column + 1))
+            if child.tag != _STR and child.__class__ is _ScalarNode:
                 result.raw[index] = child.value
         return result
 

@@ -13,7 +13,7 @@ The model is frozen: renderers never change it. Every object remembers where it 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 SCHEMA_VERSION = 1
 
@@ -28,9 +28,12 @@ PRIORITIES: tuple[str, ...] = ("must", "should", "could", "wont")
 Level = Literal["low", "medium", "high"]
 
 
-@dataclass(frozen=True)
-class Source:
-    """Where something was written: a file path as given to the loader, 1-based line and column."""
+class Source(NamedTuple):
+    """Where something was written: a file path as given to the loader, 1-based line and column.
+
+    A named tuple rather than a dataclass: the loader makes one per key and value, and a tuple
+    is several times cheaper to create.
+    """
 
     path: str
     line: int

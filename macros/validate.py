@@ -313,6 +313,8 @@ def build(cls: type, data, diagnostics: list[Diagnostic]):
 
 def _convert(tp, f, value, raw, where: Source, name: str, diagnostics: list[Diagnostic]):
     """Check one value against its declared type; returns (ok, converted value)."""
+    if tp is str and value.__class__ is str:  # most values: checked without the general path
+        return _check_pattern(f, value, where, name, diagnostics), value
     tp = unwrap_optional(tp)
     origin = typing.get_origin(tp)
 
@@ -390,7 +392,9 @@ def _convert(tp, f, value, raw, where: Source, name: str, diagnostics: list[Diag
 
 
 def _check_pattern(f, value: str, where: Source, name: str, diagnostics) -> bool:
-    pattern = f.metadata.get("pattern")
+    pattern = f.metadata["pattern"]
+    if pattern is None and value and not value.isspace():
+        return True
     if pattern and not re.match(pattern, value):
         diagnostics.append(Diagnostic(
             where, "bad-id",
