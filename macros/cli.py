@@ -178,6 +178,14 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as exc:  # a file or folder we were told to use: say which, in one line
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"luodi {args.command}: error: {exc.strerror or exc}{where}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except Exception as exc:  # a bug in Luodi: still one line, never a traceback
+        print(f"luodi {args.command}: error: {type(exc).__name__}: {exc} "
+              "(a bug in Luodi; please report it)", file=sys.stderr)
+        return EXIT_PROBLEMS
 
 
 def _validate(args) -> int:
@@ -243,7 +251,7 @@ def _new(args) -> int:
     from .model import ID_PATTERN
 
     prog = "luodi new"
-    if not re.match(ID_PATTERN, args.fork):
+    if not re.fullmatch(ID_PATTERN, args.fork):
         print(f"{prog}: error: '{args.fork}' is not a valid id: use lowercase ASCII words "
               "joined by '-', e.g. crm-rollout", file=sys.stderr)
         return EXIT_USAGE
@@ -355,8 +363,6 @@ def _export(args) -> int:
     except ModuleNotFoundError as exc:
         package = {"docx": "python-docx"}.get(exc.name or "", exc.name)
         return fail(f"{package} is not installed ('pip install -e .' installs what Luodi needs)")
-    except Exception as exc:  # a bug in Luodi: still one line, never a traceback
-        return fail(f"{type(exc).__name__}: {exc} (a bug in Luodi; please report it)")
     if target is None:
         sys.stdout.flush()
         out = getattr(sys.stdout, "buffer", None)

@@ -8,6 +8,7 @@ playbook never needs. Every problem becomes a Diagnostic; nothing raises.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from . import model
 from .diagnostics import Diagnostic
 from .model import Source
 
@@ -83,7 +85,12 @@ class Loaded:
 
 # Keys written with a full-width colon (title：准备) or lines indented with an ideographic space
 # are typos of Chinese input methods that YAML reports confusingly or not at all.
-_FULLWIDTH_KEY = re.compile(r"^([ ]*(?:-[ ]+)?)([A-Za-z_][\w-]*)[ ]*：")
+_FULLWIDTH_KEY = re.compile(r"^([ ]*(?:-[ ]+)?)([A-Za-z_][A-Za-z0-9_]*)[ ]*：")
+# Only the format's own keys count: "- UAT：全部通过" is text, "title：准备" a typo.
+_FORMAT_KEYS = frozenset(
+    f.name for cls in vars(model).values() if dataclasses.is_dataclass(cls)
+    for f in dataclasses.fields(cls)) | {"remove", "after", "based_on"}
+_BLOCK_START = re.compile(r"(?::|^[ ]*-)[ ]+[|>][-+0-9]*[ ]*$")
 _IDEOGRAPHIC_INDENT = re.compile(r"^[ \t]*\u3000")
 
 
@@ -92,12 +99,13 @@ def load_file(path: Path | str, display: str | None = None) -> Loaded:
     path = Path(path)
     name = display or path.as_posix()
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
+        with path.open("rb") as stream:  # never trust the size a special file reports
+            data = stream.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            size = max(path.stat().st_size, len(data))
             return _fail(name, 1, 1, "too-large",
                          f"file is {size:,} bytes, over the {MAX_BYTES:,}-byte limit",
                          "split it: one file per phase, role or form")
-        data = path.read_bytes()
     except OSError as exc:
         return _fail(name, 1, 1, "unreadable", f"cannot read file: {exc.strerror or exc}")
     return load_bytes(data, name)
@@ -125,7 +133,9 @@ def load_text(text: str, name: str) -> Loaded:
         return Loaded(name, None, [_syntax_error(exc, text, name)])
     except yaml.YAMLError as exc:  # errors without a mark (rare: reader errors)
         return _fail(name, 1, 1, "yaml-syntax", str(exc).splitlines()[0])
-    documents = [d for d in documents if d is not None]
+    # An empty document ('---' alone, or only comments) is a null scalar or nothing.
+    documents = [d for d in documents if d is not None and not (
+        isinstance(d, yaml.ScalarNode) and d.tag == "tag:yaml.org,2002:null" and not d.value)]
     if not documents:
         return _fail(name, 1, 1, "empty-file", "file is empty",
                      "write the object's keys, starting with id:")
@@ -154,7 +164,8 @@ def _source(name: str, mark) -> Source:
     return Source(name, mark.line + 1, mark.column + 1)
 
 
-_ANY_TYPO = re.compile(r"^(?:[ \t]*\u3000|[ ]*(?:-[ ]+)?[A-Za-z_][\w-]*[ ]*：)", re.MULTILINE)
+_ANY_TYPO = re.compile(r"^(?:[ \t]*\u3000|[ ]*(?:-[ ]+)?[A-Za-z_][A-Za-z0-9_]*[ ]*：)",
+                       re.MULTILINE)
 
 
 def _input_method_typos(text: str, name: str) -> list[Diagnostic]:
@@ -168,7 +179,7 @@ def _input_method_typos(text: str, name: str) -> list[Diagnostic]:
             continue
         if in_block and (line.startswith(" ") or not line.strip()):
             continue  # inside a literal block (|, >) anything goes
-        in_block = bool(re.search(r":[ ]+[|>][-+0-9]*[ ]*$", line))
+        in_block = bool(_BLOCK_START.search(line))
         match = _IDEOGRAPHIC_INDENT.match(line)
         if match:
             found.append(Diagnostic(
@@ -177,7 +188,7 @@ def _input_method_typos(text: str, name: str) -> list[Diagnostic]:
                 "indent with ordinary spaces; switch the input method to half-width (半角)"))
             continue
         match = _FULLWIDTH_KEY.match(line)
-        if match:
+        if match and match.group(2) in _FORMAT_KEYS:
             found.append(Diagnostic(
                 Source(name, number, match.end()), "fullwidth-colon",
                 f"key '{match.group(2)}' is followed by a full-width colon '：'",
@@ -289,6 +300,10 @@ class _Builder:
             if key_node.__class__ is not _ScalarNode or key_node.tag != _STR:
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     self._alias_error()
+                    if not any(d.code == "alias" for d in self.diagnostics):
+                        self.error(key_node.start_mark, "merge-key",
+                                   "'<<' merge keys are not supported",
+                                   "write the keys out in full in this mapping")
                     continue
                 shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else "…"
                 self.error(key_node.start_mark, "key-type",

@@ -203,7 +203,7 @@ class Item(Node):
     priority: Priority = spec("MoSCoW priority: must, should, could or wont (won't have this time).")
     evidence: str = spec("What proves the item is done (a document, a record, a signature).")
     detail: str = spec("How to do it.", default="")
-    raci: Raci | None = spec("RACI of the item; the owner counts as responsible if omitted.",
+    raci: Raci | None = spec("RACI of the item; the owner always counts as responsible.",
                              default=None)
     modules: list[str] = spec("Training module ids that prepare people for this item.",
                               default=[], ref="module")
@@ -356,24 +356,28 @@ class Playbook(Node):
     roles: tuple[Role, ...] = field(default=(), metadata={"internal": True})
     forms: tuple[Form, ...] = field(default=(), metadata={"internal": True})
 
-    # Lookups used by every renderer; cheap to derive, so never stored twice.
+    # Lookups by id (validated references always resolve; a KeyError means a bug, not bad input).
     def phase(self, phase_id: str) -> Phase:
-        return next(p for p in self.phases if p.id == phase_id)
+        return _by_id(self.phases, phase_id, "phase")
 
     def role(self, role_id: str) -> Role:
-        return next(r for r in self.roles if r.id == role_id)
+        return _by_id(self.roles, role_id, "role")
 
     def form(self, form_id: str) -> Form:
-        return next(f for f in self.forms if f.id == form_id)
+        return _by_id(self.forms, form_id, "form")
 
     def modules(self) -> list[tuple[Role, Module]]:
         return [(r, m) for r in self.roles for m in r.modules]
 
-    def module(self, module_id: str) -> tuple[Role, Module]:
-        return next((r, m) for r, m in self.modules() if m.id == module_id)
-
     def items(self) -> list[tuple[Phase, Item]]:
         return [(p, i) for p in self.phases for i in p.checklist]
+
+
+def _by_id(objects, obj_id: str, kind: str):
+    for obj in objects:
+        if obj.id == obj_id:
+            return obj
+    raise KeyError(f"no {kind} '{obj_id}'")
 
 
 # The file kinds of a playbook folder: top-level class and where its files live.

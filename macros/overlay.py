@@ -155,7 +155,7 @@ class Overlay:
             if key in OVERLAY_KEYS:
                 continue
             where = child.where(key)
-            if key not in parent:
+            if parent.get(key) is None:  # absent or empty in the parent: the fork's value stands
                 if value is None:
                     continue
                 _put(out, key, value, child)
@@ -168,7 +168,7 @@ class Overlay:
                            f"'{key}: null' does not remove or reset anything",
                            "to remove an entry write remove: [id]; to override, give a value")
                 continue
-            if _kind(before) != _kind(value) and before is not None:
+            if _kind(before) != _kind(value):
                 self.error(where, "overlay-type",
                            f"'{key}' is {_kind(before)} in the parent "
                            f"({parent.where(key)}), not {_kind(value)}",
@@ -180,7 +180,7 @@ class Overlay:
                 if not element:
                     continue
                 overridden.append(key)
-            elif _identified(before) or _identified(value):
+            elif _identified(before):
                 _put(out, key, self.merge_list(before, value, key), child)
                 out.value_sources[key] = parent.where(key)
             else:
@@ -195,18 +195,21 @@ class Overlay:
 
     def new_element(self, data: Map, siblings, what: str) -> Map | None:
         """An object the parent does not have; None (after an error) if it looks like a typo."""
+        new_id = data.get("id")
+        if not isinstance(new_id, str) or not new_id:
+            self.error(data.where("id"), "missing-key",
+                       f"a new {what} needs a text id", "write id: <lowercase-words-with-dashes>")
+            return None
         if not any(k in data for k in TITLE_KEYS):
-            new_id = data.get("id", "")
             self.error(data.where("id"), "overlay-unknown-id",
                        f"the parent has no {what} '{new_id}'{did_you_mean(new_id, siblings)}",
                        f"to override, use an id the parent has; to add a new {what}, give it "
                        "a title")
             return None
-        for key in ("based_on",):
-            if key in data:
-                self.error(data.key_sources[key], "overlay-new-based-on",
-                           f"'{key}' on a new {what}: there is nothing in the parent to be based on",
-                           "remove based_on, or use the id of the object you meant to override")
+        if "based_on" in data:
+            self.error(data.key_sources["based_on"], "overlay-new-based-on",
+                       f"'based_on' on a new {what}: there is nothing in the parent to be based on",
+                       "remove based_on, or use the id of the object you meant to override")
         out = _copy_map(data, [k for k in data if k not in OVERLAY_KEYS])
         out.drift = []
         self.apply_removals(out, data, new=True)
@@ -215,6 +218,11 @@ class Overlay:
     # ------------------------------------------------------------------ identified lists
 
     def merge_list(self, parent: Seq, child: Seq, key: str) -> Seq:
+        if isinstance(child, Seq) and not child:
+            self.error(child.source, "overlay-null",
+                       "an empty list does not remove the inherited entries",
+                       "to remove entries write remove: [id, …]")
+            return parent
         if not _identified(child):
             where = child.source if isinstance(child, Seq) else parent.source
             self.error(where, "overlay-type",

@@ -29,7 +29,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from .diagnostics import errors
-from .export import site_downloads
+from .export import playbook_json, site_downloads
 from .i18n import CATALOG
 from .model import Playbook
 from .render import handout
@@ -39,6 +39,9 @@ from .search import enrich_index
 from .validate import load_playbooks
 
 log = logging.getLogger("mkdocs.plugins.luodi")
+# Downloads by playbook id, with the JSON they were made from; kept for the life of the process,
+# because mkdocs makes a new plugin object for each rebuild under `mkdocs serve`.
+_DOWNLOADS: dict[str, tuple[bytes, dict[str, bytes]]] = {}
 
 ASSETS = ("luodi.css", "luodi-search-worker.js")
 ASSET_DIR = "assets/luodi"
@@ -119,13 +122,22 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
             files.append(File.generated(
                 config, spec.src, content=page_markdown(spec, pb, config.use_directory_urls)))
         for pb in self.playbooks.values():
-            for path, data in site_downloads(pb).items():
+            for path, data in self._downloads(pb).items():
                 files.append(File.generated(config, path, content=data))
         for asset in ASSETS:
             text = resources.files("macros").joinpath("assets", asset).read_text(encoding="utf-8")
             files.append(File.generated(config, f"{ASSET_DIR}/{asset}", content=text))
         self._reader_files(files, config)
         return files
+
+    def _downloads(self, pb: Playbook) -> dict[str, bytes]:
+        """The playbook's downloads, made again only when the playbook changed: Word and Excel
+        files cost more to write than all the pages (this matters under `mkdocs serve`)."""
+        key = playbook_json(pb)
+        cached = _DOWNLOADS.get(pb.id)
+        if cached is None or cached[0] != key:
+            cached = _DOWNLOADS[pb.id] = (key, site_downloads(pb))
+        return cached[1]
 
     def on_serve(self, server, config, builder):
         server.watch(str(self.playbook_root(config)))

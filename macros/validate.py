@@ -20,6 +20,7 @@ from .diagnostics import Diagnostic, did_you_mean, errors
 from .loader import Map, Seq, describe, load_file
 from .model import (
     ID_PATTERN,
+    PRIORITIES,
     SCHEMA_VERSION,
     Case,
     Criterion,
@@ -46,6 +47,12 @@ YAML_SUFFIXES = (".yaml", ".yml")
 
 # Objects whose ids share one namespace per playbook: they become anchors and `luodi explain` ids.
 ANCHORED = (Item, Deliverable, Module, Lesson, Kpi, Risk, Goal, Pitfall, Case, Term, Criterion)
+# Anchors the renderers give their own sections; an object id equal to one would appear twice
+# on a page (render/*.py: the section headings of phase, role, course, form and table pages).
+RESERVED_ANCHORS = frozenset({
+    "checklist", "deliverables", "entry-criteria", "exit-criteria", "responsibilities", "items",
+    "modules", "objectives", "lessons", "exercises", "form-header", "criteria", "notes",
+    "signatures", "roadmap", "i-am", "goals", "forms", "more"})
 # Folder of each per-file kind, and its class.
 FOLDERS: dict[str, type] = {"phases": Phase, "roles": Role, "forms": Form}
 
@@ -111,9 +118,17 @@ def load_playbooks(path: Path | str) -> Result:
                                for d in check_playbook(playbook, result.playbooks))
     # A fork repeats its parent's content: report each problem once.
     result.diagnostics = sorted(dict.fromkeys(diagnostics), key=Diagnostic.sort_key)
-    if single:
+    if single:  # one folder asked for (its parents were loaded beside it): report on it alone
         wanted = path.resolve().name
         result.playbooks = {k: v for k, v in result.playbooks.items() if k == wanted}
+        chain, name = [], wanted
+        while name in raws and name not in chain:
+            chain.append(name)
+            name = raws[name].extends
+        folders = tuple(display_path(raws[n].folder) + "/" for n in chain) or (
+            display_path(path) + "/",)
+        result.diagnostics = [d for d in result.diagnostics
+                              if d.source.path.startswith(folders)]
     return result
 
 
@@ -152,7 +167,8 @@ def _read_folder(folder: Path, diagnostics: list[Diagnostic]) -> RawPlaybook | N
             f"playbook id '{loaded.data['id']}' does not match its folder name '{folder.name}'",
             "the folder name and the id must be the same"))
     for sub in FOLDERS:
-        files = sorted(p for p in (folder / sub).glob("*") if p.suffix in YAML_SUFFIXES) \
+        files = sorted(p for p in (folder / sub).glob("*")
+                       if p.suffix.lower() in YAML_SUFFIXES and p.is_file()) \
             if (folder / sub).is_dir() else []
         objects = raw.parts.setdefault(sub, {})
         for file in files:
@@ -163,6 +179,7 @@ def _read_folder(folder: Path, diagnostics: list[Diagnostic]) -> RawPlaybook | N
                 continue
             obj_id = part.data.get("id")
             if isinstance(obj_id, str) and obj_id != file.stem:
+                raw.complete = False  # references to either name would only cascade
                 diagnostics.append(Diagnostic(
                     part.data.where("id"), "id-mismatch",
                     f"id '{obj_id}' does not match the file name '{file.name}'",
@@ -372,7 +389,7 @@ def _convert(tp, f, value, raw, where: Source, name: str, diagnostics: list[Diag
             return wrong("a mapping of id: …")
         out, ok = {}, True
         for key, element in value.items():
-            if not _ID.match(key):
+            if not _ID.fullmatch(key):
                 ok = False
                 diagnostics.append(Diagnostic(
                     value.key_sources[key], "bad-id",
@@ -395,7 +412,7 @@ def _check_pattern(f, value: str, where: Source, name: str, diagnostics) -> bool
     pattern = f.metadata["pattern"]
     if pattern is None and value and not value.isspace():
         return True
-    if pattern and not re.match(pattern, value):
+    if pattern and not re.fullmatch(pattern, value):
         diagnostics.append(Diagnostic(
             where, "bad-id",
             f"'{value}' is not a valid id" + ("" if name == "id" else f" (in {name})"),
@@ -410,8 +427,13 @@ def _check_pattern(f, value: str, where: Source, name: str, diagnostics) -> bool
 
 
 def _suggest_id(value: str) -> str:
-    ascii_words = re.findall(r"[a-z0-9]+", value.lower())
-    return "-".join(ascii_words) or "prep-team"
+    """An id to propose for a value: its ASCII words, or the pinyin of its Chinese."""
+    try:
+        from pypinyin import lazy_pinyin
+        value = " ".join(lazy_pinyin(value))
+    except ImportError:  # pragma: no cover - pypinyin is a dependency
+        pass
+    return "-".join(re.findall(r"[a-z0-9]+", value.lower())) or "my-id"
 
 
 # ------------------------------------------------------------------ the model layer
@@ -457,12 +479,25 @@ def check_playbook(playbook: Playbook, all_playbooks: dict[str, Playbook]) -> li
                     seen[name] = thing
         return seen
 
-    unique("object", [o for o in objects if isinstance(o, ANCHORED)], " in this playbook")
-    phases = unique("phase", playbook.phases)
-    roles = unique("role", playbook.roles)
+    anchored = [o for o in objects if isinstance(o, ANCHORED)]
+    unique("object", anchored, " in this playbook")
+    reserved = RESERVED_ANCHORS | {
+        *(f"priority-{p}" for p in PRIORITIES),
+        *(f"goals-{k}" for k in ("pain-point", "objective", "governance")),
+        *(f"category-{c}" for c in ("technical", "organizational", "budget")),
+        *(f"phase-{p.id}" for p in playbook.phases), *(f"sign-{r.id}" for r in playbook.roles),
+        *(f"exit-{n}" for p in playbook.phases for n in range(1, len(p.exit_criteria) + 1))}
+    for obj in anchored:
+        if obj.id in reserved:
+            out.append(Diagnostic(
+                obj.sources.get("id", obj.source), "reserved-id",
+                f"id '{obj.id}' is the anchor of a section Luodi writes on the same page",
+                f"choose another id, e.g. '{_what(type(obj)).split()[0]}-{obj.id}'"))
+    unique("phase", playbook.phases)
+    unique("role", playbook.roles)
     unique("form", playbook.forms)
     for form in playbook.forms:
-        unique("field", form.fields, f" in form '{form.id}'")
+        unique("field", [*form.criteria, *form.fields], f" in form '{form.id}'")
     orders: dict[int, Phase] = {}
     for phase in playbook.phases:
         if phase.order in orders:
@@ -472,9 +507,10 @@ def check_playbook(playbook: Playbook, all_playbooks: dict[str, Playbook]) -> li
                 f"{phase.order}", "give each phase its own place in the roadmap"))
         orders.setdefault(phase.order, phase)
 
+    # References name ids; aliases only keep old links working, they are not ids to refer to.
     targets = {
-        "role": set(roles),
-        "phase": set(phases),
+        "role": {r.id for r in playbook.roles},
+        "phase": {p.id for p in playbook.phases},
         "module": {m.id for _, m in playbook.modules()},
         "item": {i.id for _, i in playbook.items()},
         "kpi": {k.id for k in playbook.kpis},

@@ -342,3 +342,40 @@ checklist:
     assert "上游已变更" not in parent
     # With --strict the drift fails the build.
     assert build_site(project, tmp_path / "strict").returncode == 1
+
+
+def test_overlays_of_plain_or_empty_parent_values_never_crash(fork, sample_tree):
+    prep = sample_tree / "phases" / "prep.yaml"
+    prep.write_text(prep.read_text(encoding="utf-8").replace(
+        "    tags: [团队]", "    tags: [团队]\n    raci:").replace(
+        "    raci: {responsible: [pm], accountable: pm, consulted: [trainer], informed: [trainer]}\n",
+        ""), encoding="utf-8")
+    write(fork / "phases" / "prep.yaml", """\
+id: prep
+checklist:
+  - id: prep-team
+    raci: {accountable: trainer}
+    tags:
+      - id: not-a-tag
+        title: 不是标签
+""")
+    write(fork / "phases" / "extra.yaml", "id: 5\norder: 9\n")
+    result, messages = load()
+    # Replacing a plain list: the fork's list of mappings is then checked as tags (text).
+    assert any("error[type]: 'tags' must be text, not a mapping" in m for m in messages), messages
+    assert any(m.startswith("playbooks/fork/phases/extra.yaml:1:5: error[missing-key]: a new "
+                            "phase needs a text id") for m in messages), messages
+    # The parent's empty raci takes the fork's value.
+    write(fork / "phases" / "prep.yaml", "id: prep\nchecklist:\n  - id: prep-team\n"
+          "    raci: {accountable: trainer}\n")
+    (fork / "phases" / "extra.yaml").unlink()
+    result, messages = load()
+    assert [m for m in messages if "error" in m] == []
+    assert result.playbooks["fork"].phase("prep").checklist[0].raci.accountable == "trainer"
+
+
+def test_an_empty_list_in_a_fork_is_not_a_removal(fork):
+    write(fork / "playbook.yaml", FORK_HEAD + "kpis: []\n")
+    _, messages = load()
+    assert messages[0].startswith("playbooks/fork/playbook.yaml:6:7: error[overlay-null]: "
+                                  "an empty list does not remove the inherited entries")

@@ -30,7 +30,7 @@ let docs = [];                // prepared documents
 let vocabulary = new Set();   // words for cutting queries
 let synonyms = new Map();     // word → its synonym group (array of words)
 let pinyin = [];              // [term, full pinyin, initials]
-let asciiTokens = new Set();  // every ASCII token of the index
+let asciiTokens = [];         // every ASCII token of the index, once each
 let depths = {};              // playbook id → number of parents (forks come after the parent)
 // The page that started this worker names its playbook in the worker URL's fragment.
 const context = decodeURIComponent(((self.location || {}).hash || "").slice(1));
@@ -61,10 +61,12 @@ function setup({ config, docs: raw }) {
   const separator = new RegExp(config.separator, "g");
   const extra = config.luodi || {};
   const byLocation = new Map();
+  const allTokens = new Set();
   docs = raw.map(doc => {
-    const title = decode(doc.title || "").replace(/\u200b/g, "").trim();
-    const text = decode(doc.text || "").replace(/\u200b/g, "").replace(/\s+/g, " ").trim();
-    for (const word of (decode(doc.title || "") + " " + decode(doc.text || "")).split(separator)) {
+    const rawTitle = decode(doc.title || ""), rawText = decode(doc.text || "");
+    const title = rawTitle.replace(/\u200b/g, "").trim();
+    const text = rawText.replace(/\u200b/g, "").replace(/\s+/g, " ").trim();
+    for (const word of (rawTitle + " " + rawText).split(separator)) {
       const w = normalize(word.trim());
       if (w.length > 1 && w.length <= MAX_WORD && HAN.test(w)) vocabulary.add(w);
     }
@@ -75,9 +77,11 @@ function setup({ config, docs: raw }) {
       titleN: normalize(title), textN: normalize(text),
       tagsN: (doc.tags || []).map(normalize),
     };
-    prepared.ascii = new Set([...(prepared.titleN + " " + prepared.textN + " " +
-      prepared.tagsN.join(" ")).matchAll(/[a-z0-9][a-z0-9._+#-]*/g)].map(m => m[0]));
-    for (const token of prepared.ascii) asciiTokens.add(token);
+    // English words of each field, for prefix matching (kpi → KPI 指标).
+    prepared.ascii = { title: words(prepared.titleN), tags: words(prepared.tagsN.join(" ")),
+      text: words(prepared.textN) };
+    for (const field of Object.values(prepared.ascii))
+      for (const token of field) allTokens.add(token);
     byLocation.set(doc.location, prepared);
     return prepared;
   });
@@ -87,12 +91,12 @@ function setup({ config, docs: raw }) {
     const page = byLocation.get(doc.page);
     const previous = docs[i - 1];
     if (doc.anchor && page && previous === page && doc.title === page.title) {
-      page.text = doc.text; page.textN = doc.textN;
-      for (const token of doc.ascii) page.ascii.add(token);
+      page.text = doc.text; page.textN = doc.textN; page.ascii.text = doc.ascii.text;
       return false;
     }
     return true;
   });
+  asciiTokens = [...allTokens];
   for (const doc of docs) {
     doc.pageTitle = doc.anchor ? (byLocation.get(doc.page) || {}).title || "" : "";
     // "超级用户/系统管理员" is both names; punctuation never counts inside a phrase.
@@ -155,7 +159,7 @@ function fromPinyin(part) {
   const exact = pinyin.filter(([, full, initials]) => full === part || initials === part);
   if (exact.length) return exact.map(([term]) => normalize(term));
   // Partial pinyin only for letters that are not an English word of the site (kpi, scrum …).
-  if ([...asciiTokens].some(t => t.startsWith(part))) return [];
+  if (asciiTokens.some(t => t.startsWith(part))) return [];
   return pinyin.filter(([, full, initials]) =>
     (part.length >= 4 && full.startsWith(part)) ||
     (part.length >= 3 && initials.startsWith(part) && initials.length - part.length <= 1))
@@ -184,15 +188,13 @@ function parse(query) {
   return { parts, words };
 }
 
+function words(text) {
+  return [...new Set([...text.matchAll(/[a-z0-9][a-z0-9._+#-]*/g)].map(m => m[0]))];
+}
+
 function occurs(doc, alternative, field) {
-  if (ASCII_WORD.test(alternative)) {
-    for (const token of doc.ascii)
-      if (token.startsWith(alternative) &&
-          (field === "text" ? doc.textN : field === "tags" ? doc.tagsN.join(" ") : doc.titleN)
-            .includes(token))
-        return true;
-    return false;
-  }
+  if (ASCII_WORD.test(alternative))
+    return doc.ascii[field].some(token => token.startsWith(alternative));
   if (field === "tags") return doc.tagsN.some(tag => tag.includes(alternative));
   return (field === "title" ? doc.titleN : doc.textN).includes(alternative);
 }

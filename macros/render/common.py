@@ -211,9 +211,11 @@ def priority_badge(ctx: Context, priority: str) -> str:
 
 
 def item_roles(item) -> dict[str, list[str]]:
-    """The RACI of an item, with the owner responsible when no RACI is written."""
+    """The RACI of an item; its owner always counts as responsible (every view agrees)."""
     raci = item.raci
-    responsible = list(raci.responsible) if raci and raci.responsible else [item.owner]
+    responsible = list(raci.responsible) if raci else []
+    if item.owner not in responsible:
+        responsible.insert(0, item.owner)
     return {
         "responsible": responsible,
         "accountable": [raci.accountable] if raci and raci.accountable else [],

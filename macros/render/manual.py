@@ -61,10 +61,7 @@ def render(ctx: Context, role: Role) -> str:
 def role_letters(item, role_id: str) -> str:
     """The RACI letters a role holds on an item ('' when it has no part in it)."""
     roles = item_roles(item)
-    letters = "".join(letter for key, letter in RACI_LETTERS.items() if role_id in roles[key])
-    if not letters and item.owner == role_id:
-        letters = "R"
-    return letters
+    return "".join(letter for key, letter in RACI_LETTERS.items() if role_id in roles[key])
 
 
 def _numbered(lines: list[str]) -> str:
