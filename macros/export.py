@@ -27,7 +27,7 @@ from . import __version__
 from .diagnostics import did_you_mean
 from .i18n import label
 from .model import Form, Node, Playbook
-from .render.common import download_path, item_roles
+from .render.common import download_path
 from .render.form import criteria_rows, field_value
 
 # Fonts common on Chinese Windows: 宋体 for the body, 黑体 for headings. Set for both the Latin
@@ -137,7 +137,7 @@ def checklist_table(playbook: Playbook) -> tuple[list[str], list[list[str]]]:
               t("evidence"), t("detail"), t("tags")]
     rows = []
     for phase, item in playbook.items():
-        roles = item_roles(item)
+        roles = item.raci_roles()
         raci = [sep.join(_role_title(playbook, r) for r in roles[key] if r)
                 for key in ("responsible", "accountable", "consulted", "informed")]
         tags = " ".join("_".join(tag.split()) for tag in item.tags)

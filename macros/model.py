@@ -13,6 +13,7 @@ The model is frozen: renderers never change it. Every object remembers where it 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal, NamedTuple
 
 SCHEMA_VERSION = 1
@@ -24,6 +25,7 @@ model = dataclass(frozen=True, kw_only=True)
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 Priority = Literal["must", "should", "could", "wont"]
+RACI_LETTERS = {"responsible": "R", "accountable": "A", "consulted": "C", "informed": "I"}
 PRIORITIES: tuple[str, ...] = ("must", "should", "could", "wont")
 Level = Literal["low", "medium", "high"]
 
@@ -211,6 +213,24 @@ class Item(Node):
     aliases: list[str] = spec("Former ids of this item, so that old links keep working.",
                               default=[], pattern=ID_PATTERN)
 
+    def raci_roles(self) -> dict[str, list[str]]:
+        """Role ids by RACI key; the owner always counts as responsible (every view agrees)."""
+        raci = self.raci
+        responsible = list(raci.responsible) if raci else []
+        if self.owner not in responsible:
+            responsible.insert(0, self.owner)
+        return {
+            "responsible": responsible,
+            "accountable": [raci.accountable] if raci and raci.accountable else [],
+            "consulted": list(raci.consulted) if raci else [],
+            "informed": list(raci.informed) if raci else [],
+        }
+
+    def raci_letters(self, role_id: str) -> str:
+        """The RACI letters a role holds on this item ('' when it has no part in it)."""
+        roles = self.raci_roles()
+        return "".join(letter for key, letter in RACI_LETTERS.items() if role_id in roles[key])
+
 
 @model
 class Deliverable(Node):
@@ -357,27 +377,46 @@ class Playbook(Node):
     forms: tuple[Form, ...] = field(default=(), metadata={"internal": True})
 
     # Lookups by id (validated references always resolve; a KeyError means a bug, not bad input).
+    # The indexes are built once per playbook: renderers look things up for every link, and a
+    # scan per lookup made page generation quadratic in the number of items.
     def phase(self, phase_id: str) -> Phase:
-        return _by_id(self.phases, phase_id, "phase")
+        return self.index["phase"][phase_id]
 
     def role(self, role_id: str) -> Role:
-        return _by_id(self.roles, role_id, "role")
+        return self.index["role"][role_id]
 
     def form(self, form_id: str) -> Form:
-        return _by_id(self.forms, form_id, "form")
+        return self.index["form"][form_id]
 
     def modules(self) -> list[tuple[Role, Module]]:
-        return [(r, m) for r in self.roles for m in r.modules]
+        return self.index["modules"]
 
     def items(self) -> list[tuple[Phase, Item]]:
-        return [(p, i) for p in self.phases for i in p.checklist]
+        return self.index["items"]
 
-
-def _by_id(objects, obj_id: str, kind: str):
-    for obj in objects:
-        if obj.id == obj_id:
-            return obj
-    raise KeyError(f"no {kind} '{obj_id}'")
+    @cached_property
+    def index(self) -> dict:
+        modules = [(r, m) for r in self.roles for m in r.modules]
+        items = [(p, i) for p in self.phases for i in p.checklist]
+        by_module: dict[str, list[tuple[Phase, Item]]] = {}
+        by_role: dict[str, list[tuple[Phase, Item, str]]] = {}
+        for phase, item in items:
+            for module_id in item.modules:
+                by_module.setdefault(module_id, []).append((phase, item))
+            for role_id in dict.fromkeys(r for ids in item.raci_roles().values() for r in ids):
+                by_role.setdefault(role_id, []).append((phase, item, item.raci_letters(role_id)))
+        return {
+            "phase": {p.id: p for p in self.phases},
+            "role": {r.id: r for r in self.roles},
+            "form": {f.id: f for f in self.forms},
+            "kpi": {k.id: k for k in self.kpis},
+            "module": {m.id: (r, m) for r, m in modules},
+            "item": {i.id: (p, i) for p, i in items},
+            "items_by_module": by_module,
+            "items_by_role": by_role,  # role id → (phase, item, RACI letters), in phase order
+            "modules": modules,
+            "items": items,
+        }
 
 
 # The file kinds of a playbook folder: top-level class and where its files live.

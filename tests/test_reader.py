@@ -18,7 +18,6 @@ from conftest import FIXTURES, ROOT, build_site, make_project
 
 from macros.i18n import CATALOG
 from macros.render.common import modules_in_order
-from macros.render.manual import role_letters
 from macros.validate import load_playbooks
 
 STANDARD = load_playbooks(ROOT / "playbooks").playbooks["standard"]
@@ -69,10 +68,10 @@ def test_role_page_lists_its_items_by_phase_and_its_courses_in_prerequisite_orde
     text = content(page(default_site, f"standard/roles/{role.id}"))
     # Items: every item where the role has a part, under its phase, phases in roadmap order.
     found = re.findall(r'<li class="luodi-role-item" id="([^"]+)">', text)
-    expected = [i.id for p in STANDARD.phases for i in p.checklist if role_letters(i, role.id)]
+    expected = [i.id for p in STANDARD.phases for i in p.checklist if i.raci_letters(role.id)]
     assert found == expected
     for phase in STANDARD.phases:
-        mine = [i for i in phase.checklist if role_letters(i, role.id)]
+        mine = [i for i in phase.checklist if i.raci_letters(role.id)]
         assert (f'id="phase-{phase.id}"' in text) == bool(mine)
         for item in mine:  # each links to its anchor on the phase page
             assert f'href="../../phases/{phase.id}/#{item.id}"' in text

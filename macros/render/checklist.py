@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..model import PRIORITIES, Item, Phase
+from ..model import PRIORITIES, RACI_LETTERS, Item, Phase
 from .common import (
     Context,
     bullet_list,
@@ -10,13 +10,10 @@ from .common import (
     drift_notice,
     h,
     heading,
-    item_roles,
     md,
     md_inline,
     priority_badge,
 )
-
-RACI_LETTERS = {"responsible": "R", "accountable": "A", "consulted": "C", "informed": "I"}
 
 
 def render(ctx: Context, phase: Phase) -> str:
@@ -68,7 +65,7 @@ def criteria_section(ctx: Context, key: str, criteria: list[str]) -> str:
 
 
 def raci_line(ctx: Context, item: Item) -> str:
-    roles = item_roles(item)
+    roles = item.raci_roles()
     groups = []
     for key, letter in RACI_LETTERS.items():
         if roles[key]:

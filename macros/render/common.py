@@ -146,44 +146,40 @@ class Context:
 
     # links to objects, as Markdown and as HTML
     def role_md(self, role_id: str) -> str:
-        role = _find(self.playbook.roles, role_id)
+        role = self.playbook.index["role"].get(role_id)
         title = md_inline(role.title) if role else md_inline(role_id)
         return f"[{title}]({self.md_link(self.path('role', role_id))})"
 
     def role_html(self, role_id: str) -> str:
-        role = _find(self.playbook.roles, role_id)
+        role = self.playbook.index["role"].get(role_id)
         title = role.title if role else role_id
         return f'<a href="{self.href(self.path("role", role_id))}">{h(title)}</a>'
 
     def module_md(self, module_id: str) -> str:
-        found = [m for _, m in self.playbook.modules() if m.id == module_id]
-        title = md_inline(found[0].title) if found else md_inline(module_id)
+        found = self.playbook.index["module"].get(module_id)
+        title = md_inline(found[1].title) if found else md_inline(module_id)
         return f"[{title}]({self.md_link(self.path('module', module_id))})"
 
     def item_md(self, item_id: str) -> str:
-        for phase, item in self.playbook.items():
-            if item.id == item_id:
-                return (f"[{md_inline(item.title)}]"
-                        f"({self.md_link(self.path('phase', phase.id), item.id)})")
-        return md_inline(item_id)
+        found = self.playbook.index["item"].get(item_id)
+        if found is None:
+            return md_inline(item_id)
+        phase, item = found
+        return f"[{md_inline(item.title)}]({self.md_link(self.path('phase', phase.id), item.id)})"
 
     def item_html(self, phase: Phase, item) -> str:
         return (f'<a href="{self.href(self.path("phase", phase.id), item.id)}">'
                 f"{h(item.title)}</a>")
 
     def phase_md(self, phase_id: str) -> str:
-        phase = _find(self.playbook.phases, phase_id)
+        phase = self.playbook.index["phase"].get(phase_id)
         title = md_inline(phase.title) if phase else md_inline(phase_id)
         return f"[{title}]({self.md_link(self.path('phase', phase_id))})"
 
     def kpi_md(self, kpi_id: str) -> str:
-        kpi = _find(self.playbook.kpis, kpi_id)
+        kpi = self.playbook.index["kpi"].get(kpi_id)
         title = md_inline(kpi.name) if kpi else md_inline(kpi_id)
         return f"[{title}]({self.md_link(self.path('kpis'), kpi_id)})"
-
-
-def _find(objects, obj_id: str):
-    return next((o for o in objects if o.id == obj_id), None)
 
 
 def heading(level: int, text: str, anchor: str, classes: str = "") -> str:
@@ -208,20 +204,6 @@ def bullet_list(lines: list[str]) -> str:
 def priority_badge(ctx: Context, priority: str) -> str:
     return (f'<span class="luodi-badge luodi-priority-{priority}">'
             f"{h(ctx.t(priority))}</span>")
-
-
-def item_roles(item) -> dict[str, list[str]]:
-    """The RACI of an item; its owner always counts as responsible (every view agrees)."""
-    raci = item.raci
-    responsible = list(raci.responsible) if raci else []
-    if item.owner not in responsible:
-        responsible.insert(0, item.owner)
-    return {
-        "responsible": responsible,
-        "accountable": [raci.accountable] if raci and raci.accountable else [],
-        "consulted": list(raci.consulted) if raci else [],
-        "informed": list(raci.informed) if raci else [],
-    }
 
 
 def modules_in_order(modules: list[Module]) -> list[Module]:

@@ -26,7 +26,7 @@ def render(ctx: Context, role: Role, module: Module) -> str:
     if module.exercises:
         parts.append(heading(2, ctx.t("exercises"), "exercises"))
         parts.append(bullet_list([md_inline(e) for e in module.exercises]))
-    items = [(p, i) for p, i in ctx.playbook.items() if module.id in i.modules]
+    items = ctx.playbook.index["items_by_module"].get(module.id, [])
     if items:
         parts.append(heading(2, ctx.t("supports-items"), "items"))
         parts.append(bullet_list([ctx.item_md(i.id) + ctx.paren(md_inline(p.title))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from .common import Context, h, md
-from .manual import role_letters
 
 
 def render(ctx: Context) -> str:
@@ -15,7 +14,7 @@ def render(ctx: Context) -> str:
         body.append(f'<tr class="luodi-raci-phase"><th scope="rowgroup" '
                     f'colspan="{len(pb.roles) + 1}">{h(phase.title)}</th></tr>')
         for item in phase.checklist:
-            cells = "".join(f"<td>{h(role_letters(item, r.id))}</td>" for r in pb.roles)
+            cells = "".join(f"<td>{h(item.raci_letters(r.id))}</td>" for r in pb.roles)
             body.append(f'<tr id="{h(item.id)}"><th scope="row">{ctx.item_html(phase, item)}'
                         f"</th>{cells}</tr>")
     table = ('<div class="luodi-table-scroll"><table class="luodi-raci">\n<thead><tr>'
