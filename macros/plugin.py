@@ -1,9 +1,11 @@
 """The mkdocs plugin `luodi`: the only module (with define_env) that knows about mkdocs.
 
 Per build it loads and validates every playbook once (on_config), adds the playbook sections to
-the nav, generates one page per phase, role, module, form and table (on_files), and publishes
-the list of anchors of every page (anchors.json) so that a later build can tell when a link
-target disappeared.
+the nav, generates one page per phase, role, module, form and table and the downloads (Word
+forms, checklist CSV/xlsx, playbook.json) (on_files), and publishes the list of anchors of every
+page (anchors.json) so that a later build can tell when a link target disappeared. With
+`search: luodi` (the default) it points Material's search box at Luodi's worker and adds what
+that worker needs to search_index.json (the `_search_*` methods, macros/search.py).
 
 For readers and trainers (the `_reader_*`, `_alias_*` and `_anchor_*` methods, kept apart from
 page generation): it ships luodi-reader.js/.css and their labels, marks each generated page with

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from ..i18n import label
-from ..model import Form, Module, Phase, Playbook, Role
+from ..model import Module, Phase, Playbook
 
 # ------------------------------------------------------------------ escaping
 
@@ -225,5 +225,3 @@ def modules_in_order(modules: list[Module]) -> list[Module]:
         visit(module)
     return done
 
-
-__all__ = ["Context", "Form", "Role", "md", "md_inline", "h", "heading", "page_path", "url_of"]
