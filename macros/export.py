@@ -430,14 +430,20 @@ def _fixed_zip(data: bytes, replace: dict[str, bytes] | None = None) -> bytes:
 
 def site_downloads(playbook: Playbook) -> dict[str, bytes]:
     """The files published next to a playbook's pages, by path relative to the site root."""
-    files = {
-        download_path(playbook, "json"): playbook_json(playbook),
-        download_path(playbook, "csv"): checklist_csv(playbook),
-        download_path(playbook, "xlsx"): checklist_xlsx(playbook),
-    }
+    return {path: make() for path, make in _download_makers(playbook)}
+
+
+def download_paths(playbook: Playbook) -> list[str]:
+    """The paths site_downloads() returns, without making the files."""
+    return [path for path, _ in _download_makers(playbook)]
+
+
+def _download_makers(playbook: Playbook):
+    yield download_path(playbook, "json"), lambda: playbook_json(playbook)
+    yield download_path(playbook, "csv"), lambda: checklist_csv(playbook)
+    yield download_path(playbook, "xlsx"), lambda: checklist_xlsx(playbook)
     for form in playbook.forms:
-        files[download_path(playbook, "docx", form.id)] = form_docx(playbook, form)
-    return files
+        yield download_path(playbook, "docx", form.id), lambda f=form: form_docx(playbook, f)
 
 
 # ------------------------------------------------------------------ writing files safely

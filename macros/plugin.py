@@ -16,11 +16,15 @@ offline plugin at a local copy of its iframe-worker shim instead of a CDN.
 
 from __future__ import annotations
 
+import contextlib
 import html as html_lib
 import json
 import logging
+import multiprocessing
 import posixpath
 import re
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
 from importlib import resources
 from pathlib import Path
 
@@ -31,7 +35,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from .diagnostics import errors
-from .export import playbook_json, site_downloads
+from .export import download_paths, playbook_json, site_downloads
 from .i18n import CATALOG
 from .model import Playbook
 from .render import handout
@@ -123,23 +127,61 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
                     f"playbook '{pb.id}': move or rename the hand-written page")
             files.append(File.generated(
                 config, spec.src, content=page_markdown(spec, pb, config.use_directory_urls)))
-        for pb in self.playbooks.values():
-            for path, data in self._downloads(pb).items():
-                files.append(File.generated(config, path, content=data))
+        self._downloads_start(files, config)
         for asset in ASSETS:
             text = resources.files("macros").joinpath("assets", asset).read_text(encoding="utf-8")
             files.append(File.generated(config, f"{ASSET_DIR}/{asset}", content=text))
         self._reader_files(files, config)
         return files
 
-    def _downloads(self, pb: Playbook) -> dict[str, bytes]:
-        """The playbook's downloads, made again only when the playbook changed: Word and Excel
-        files cost more to write than all the pages (this matters under `mkdocs serve`)."""
-        key = playbook_json(pb)
-        cached = _DOWNLOADS.get(pb.id)
-        if cached is None or cached[0] != key:
-            cached = _DOWNLOADS[pb.id] = (key, site_downloads(pb))
-        return cached[1]
+    # ------------------------------------------------------------ downloads (export.py)
+    # Word and Excel files cost more to write than all the pages. They are made in a second
+    # process while mkdocs converts the pages' Markdown, collected in on_env (just before mkdocs
+    # copies files into the site), and kept while a playbook does not change (`mkdocs serve`).
+
+    def _downloads_start(self, files: Files, config) -> None:
+        self._pending: list[tuple[Playbook, bytes, object]] = []
+        self._workdir: Path | None = None
+        for pb in self.playbooks.values():
+            key = playbook_json(pb)
+            cached = _DOWNLOADS.get(pb.id)
+            if cached is not None and cached[0] == key:
+                for path, data in cached[1].items():
+                    files.append(File.generated(config, path, content=data))
+                continue
+            if self._workdir is None:
+                # TemporaryDirectory also removes itself at exit if a build never finishes.
+                self._tempdir = tempfile.TemporaryDirectory(prefix="luodi-downloads-")
+                self._workdir = Path(self._tempdir.name)
+                self._pool = ProcessPoolExecutor(
+                    max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            self._pending.append((pb, key, self._pool.submit(site_downloads, pb)))
+            for path in download_paths(pb):
+                files.append(File.generated(config, path,
+                                            abs_src_path=str(self._workdir / pb.id / path)))
+
+    def _downloads_collect(self) -> None:
+        try:
+            for pb, key, future in self._pending:
+                try:
+                    made = future.result()
+                except Exception as exc:  # the same code runs in the CLI: a bug, said in one line
+                    raise PluginError(f"could not make the downloads of playbook '{pb.id}': "
+                                      f"{type(exc).__name__}: {exc}") from None
+                for path, data in made.items():
+                    target = self._workdir / pb.id / path
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(data)
+                _DOWNLOADS[pb.id] = (key, made)
+        finally:
+            self._pending = []
+            if self._workdir is not None:
+                self._pool.shutdown()
+
+    def _downloads_cleanup(self) -> None:
+        if getattr(self, "_workdir", None) is not None:
+            self._tempdir.cleanup()
+            self._workdir = None
 
     def on_serve(self, server, config, builder):
         server.watch(str(self.playbook_root(config)))
@@ -151,13 +193,24 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         return html
 
     def on_env(self, env, config, files):
+        self._downloads_collect()
         self._anchor_pages(files)
         return env
+
+    def on_build_error(self, error):
+        if getattr(self, "_pending", None):
+            self._downloads_collect_quietly()
+        self._downloads_cleanup()
+
+    def _downloads_collect_quietly(self) -> None:
+        with contextlib.suppress(Exception):
+            self._downloads_collect()
 
     def on_post_page(self, output, page, config):
         return self._search_page(output, page)
 
     def on_post_build(self, config):
+        self._downloads_cleanup()
         self._search_index(config)
         self._alias_redirects(config)
         removed = self._anchor_check(config)
