@@ -22,7 +22,8 @@ def test_billion_laughs_is_refused_quickly():
         for i in range(12))
     start = time.perf_counter()
     result = loader.load_text(text, "bomb.yaml")
-    assert time.perf_counter() - start < 1.0
+    # Not a speed test: expanding this bomb would take minutes and gigabytes; refusing it, ms.
+    assert time.perf_counter() - start < 10
     assert result.data is None
     assert [d.code for d in result.diagnostics] == ["alias"]
 
