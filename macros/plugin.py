@@ -24,7 +24,7 @@ import multiprocessing
 import posixpath
 import re
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from importlib import resources
 from pathlib import Path
 
@@ -155,7 +155,12 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
                 self._workdir = Path(self._tempdir.name)
                 self._pool = ProcessPoolExecutor(
                     max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-            self._pending.append((pb, key, self._pool.submit(site_downloads, pb)))
+            try:
+                future = self._pool.submit(site_downloads, pb)
+            except (OSError, RuntimeError):  # no second process here (sandbox): make them now
+                future = Future()
+                future.set_result(site_downloads(pb))
+            self._pending.append((pb, key, future))
             for path in download_paths(pb):
                 files.append(File.generated(config, path,
                                             abs_src_path=str(self._workdir / pb.id / path)))
