@@ -153,9 +153,11 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
                 # TemporaryDirectory also removes itself at exit if a build never finishes.
                 self._tempdir = tempfile.TemporaryDirectory(prefix="luodi-downloads-")
                 self._workdir = Path(self._tempdir.name)
-                self._pool = ProcessPoolExecutor(
-                    max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+                self._pool = None
             try:
+                if self._pool is None:
+                    self._pool = ProcessPoolExecutor(
+                        max_workers=1, mp_context=multiprocessing.get_context("spawn"))
                 future = self._pool.submit(site_downloads, pb)
             except (OSError, RuntimeError):  # no second process here (sandbox): make them now
                 future = Future()
@@ -180,7 +182,7 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
                 _DOWNLOADS[pb.id] = (key, made)
         finally:
             self._pending = []
-            if self._workdir is not None:
+            if self._workdir is not None and self._pool is not None:
                 self._pool.shutdown()
 
     def _downloads_cleanup(self) -> None:
