@@ -223,24 +223,27 @@ def _schema(args) -> int:
     return EXIT_OK
 
 
-def _load_clean(folder: str, prog: str):
-    """Load the playbooks; on errors print them and return None."""
+def _load_clean(folder: str, prog: str, message: str = "fix the errors above first"):
+    """Load the playbooks; on errors print them, then message ({count} = errors), and return
+    None."""
     from .validate import load_playbooks
 
     result = load_playbooks(folder)
-    if errors(result.diagnostics):
+    problems = errors(result.diagnostics)
+    if problems:
         for diagnostic in result.diagnostics:
             print(diagnostic.format(), file=sys.stderr)
-        print(f"{prog}: error: fix the errors above first", file=sys.stderr)
+        print(f"{prog}: error: {message.format(count=len(problems))}", file=sys.stderr)
         return None
     return result.playbooks
 
 
-def _pick(playbooks: dict, playbook_id: str, prog: str):
+def _pick(playbooks: dict, playbook_id: str, prog: str, where: str = ""):
     if playbook_id in playbooks:
         return playbooks[playbook_id]
-    print(f"{prog}: error: no playbook '{playbook_id}'{did_you_mean(playbook_id, playbooks)}; "
-          f"playbooks: {', '.join(sorted(playbooks))}", file=sys.stderr)
+    print(f"{prog}: error: no playbook '{playbook_id}'{where}"
+          f"{did_you_mean(playbook_id, playbooks)}; playbooks: {', '.join(sorted(playbooks))}",
+          file=sys.stderr)
     return None
 
 
@@ -335,23 +338,18 @@ def _export(args) -> int:
         return fail(f"{fmt} files cannot be written to standard output; give -o FILE",
                     EXIT_USAGE)
     from . import export
-    from .validate import display_path, load_playbooks
+    from .validate import display_path
 
     try:
         target = None if to_stdout else export.check_output(args.output, args.playbooks,
                                                             args.force)
-        result = load_playbooks(args.playbooks)
-        problems = errors(result.diagnostics)
-        if problems:
-            for diagnostic in result.diagnostics:
-                print(diagnostic.format(), file=sys.stderr)
-            return fail(f"{len(problems)} error(s) in {display_path(Path(args.playbooks))}; "
-                        "nothing exported (run 'luodi validate' after fixing them)")
-        playbook = result.playbooks.get(args.playbook)
-        if playbook is None:
-            known = sorted(result.playbooks)
-            return fail(f"no playbook '{args.playbook}' in {display_path(Path(args.playbooks))}"
-                        f"{did_you_mean(args.playbook, known)}; playbooks: {', '.join(known)}")
+        folder = display_path(Path(args.playbooks))
+        literal = folder.replace("{", "{{").replace("}", "}}")  # the message is a template
+        playbooks = _load_clean(args.playbooks, prog, f"{{count}} error(s) in {literal}; "
+                                "nothing exported (run 'luodi validate' after fixing them)")
+        playbook = playbooks and _pick(playbooks, args.playbook, prog, f" in {folder}")
+        if not playbook:
+            return EXIT_PROBLEMS
         if args.export_kind == "form":
             data = export.form_docx(playbook, export.find_form(playbook, args.form_id))
         elif args.export_kind == "checklist":
