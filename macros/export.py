@@ -22,6 +22,7 @@ import tempfile
 import zipfile
 from datetime import datetime
 from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
 
 from . import __version__
 from .diagnostics import did_you_mean
@@ -210,11 +211,14 @@ _CM_WIDE = 16.6
 
 
 def form_docx(playbook: Playbook, form: Form) -> bytes:
-    """The form as an editable Word document, filled from the playbook's variables."""
+    """The form as an editable Word document, filled from the playbook's variables.
+
+    python-docx gives the package (default template, styles, section, properties); the body is
+    written as WordprocessingML directly (`_Body`): python-docx's cell API recomputes a table's
+    grid on each access, and made the forms cost more than all of a site's pages (bench/)."""
     from docx import Document
-    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml import parse_xml
     from docx.shared import Cm, Pt, RGBColor
 
     def t(key: str, **values) -> str:
@@ -227,121 +231,72 @@ def form_docx(playbook: Playbook, form: Form) -> bytes:
     section.left_margin = section.right_margin = Cm(2.2)
     section.top_margin = section.bottom_margin = Cm(2.2)
 
-    def run(paragraph, text: str, *, font: str = BODY_FONT, bold: bool = False,
-            size: float | None = None):
-        r = paragraph.add_run(clean(text))
-        _set_font(r._r.get_or_add_rPr(), font)
-        if bold:
-            r.bold = True
-        if size:
-            r.font.size = Pt(size)
-        return r
-
-    def heading(text: str, level: int):
-        p = doc.add_paragraph(style=f"Heading {level}")
-        run(p, text, font=HEADING_FONT)
-        if level == 1:
-            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        p.paragraph_format.keep_with_next = True
-        return p
-
-    def table(rows: int, widths: list[float], header: list[str] | None = None):
-        tbl = doc.add_table(rows=rows + (1 if header else 0), cols=len(widths))
-        tbl.style = "Table Grid"
-        tbl.alignment = WD_TABLE_ALIGNMENT.CENTER
-        tbl.autofit = False
-        for i, width in enumerate(widths):
-            tbl.columns[i].width = Cm(width)
-            for cell in tbl.columns[i].cells:
-                cell.width = Cm(width)
-        for row in tbl.rows:
-            _row_flag(row, "w:cantSplit")
-            for cell in row.cells:
-                cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-        if header:
-            _row_flag(tbl.rows[0], "w:tblHeader")  # repeated on every page
-            for cell, text in zip(tbl.rows[0].cells, header, strict=True):
-                run(cell.paragraphs[0], text, font=HEADING_FONT)
-                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        return tbl
-
-    def tick(cell):
-        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run(cell.paragraphs[0], "☐")
-
+    body = _Body()
     phase = playbook.phase(form.phase)
-    heading(form.title, 1)
-    sub = doc.add_paragraph()
-    sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run(sub, t("form-subtitle", playbook=playbook.title, phase=phase.title), size=9)
+    body.heading(form.title, 1)
+    body.paragraph(body.run(t("form-subtitle", playbook=playbook.title, phase=phase.title),
+                            size=9), center=True)
     if form.summary:
-        run(doc.add_paragraph(), form.summary)
+        body.paragraph(body.run(form.summary))
 
     if form.fields:
-        heading(t("form-header"), 2)
-        tbl = table(len(form.fields), [4.6, _CM_WIDE - 4.6])
-        for row, fld in zip(tbl.rows, form.fields, strict=True):
-            name, value = row.cells
-            run(name.paragraphs[0], fld.label + (" *" if fld.required else ""), bold=True)
+        body.heading(t("form-header"), 2)
+        rows = []
+        for fld in form.fields:
             text = field_value(playbook, fld)
-            if text:
-                run(value.paragraphs[0], text)
-            elif fld.type == "choice" and fld.options:
-                run(value.paragraphs[0], t("option-separator").join(f"☐ {o}" for o in fld.options))
-            elif fld.type == "textarea":
-                row.height = Cm(2.2)
+            if not text and fld.type == "choice" and fld.options:
+                text = t("option-separator").join(f"☐ {o}" for o in fld.options)
+            value = [body.cell_paragraph(body.run(text) if text else "")]
+            height = 2.2 if not text and fld.type == "textarea" else None
+            rows.append(([body.cell_paragraph(body.run(fld.label + (" *" if fld.required else ""),
+                                                       bold=True))], value, height))
+        body.table([4.6, _CM_WIDE - 4.6], [(cells, h) for *cells, h in rows])
         if any(f.required for f in form.fields):
-            run(doc.add_paragraph(), f"* {t('required-mark')}", size=9)
+            body.paragraph(body.run(f"* {t('required-mark')}", size=9))
 
+    def number(n: int) -> list[str]:
+        return [body.cell_paragraph(body.run(str(n)), center=True)]
+
+    tick = [body.cell_paragraph(body.run("☐"), center=True)]
     criteria = criteria_rows(playbook, form)
     if criteria:
-        heading(t("criteria"), 2)
-        tbl = table(len(criteria), [1.0, 9.1, 1.8, 1.8, 2.9],
-                    ["#", t("criterion"), t("pass"), t("fail"), t("remarks")])
-        for n, (row, (_, title, detail)) in enumerate(zip(tbl.rows[1:], criteria, strict=True), 1):
-            cells = row.cells
-            cells[0].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-            run(cells[0].paragraphs[0], str(n))
-            run(cells[1].paragraphs[0], title)
+        body.heading(t("criteria"), 2)
+        rows = []
+        for n, (_, title, detail) in enumerate(criteria, 1):
+            text = [body.cell_paragraph(body.run(title))]
             if detail:
-                run(cells[1].add_paragraph(), detail, size=9)
-            tick(cells[2])
-            tick(cells[3])
+                text.append(body.cell_paragraph(body.run(detail, size=9)))
+            rows.append(([number(n), text, tick, tick, [body.cell_paragraph("")]], None))
+        body.table([1.0, 9.1, 1.8, 1.8, 2.9], rows,
+                   ["#", t("criterion"), t("pass"), t("fail"), t("remarks")])
 
     if form.include_deliverables and phase.deliverables:
-        heading(t("deliverables"), 2)
-        tbl = table(len(phase.deliverables), [1.0, 10.9, 1.8, 2.9],
-                    ["#", t("deliverables"), t("pass"), t("remarks")])
-        for n, (row, item) in enumerate(zip(tbl.rows[1:], phase.deliverables, strict=True), 1):
-            cells = row.cells
-            cells[0].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-            run(cells[0].paragraphs[0], str(n))
-            run(cells[1].paragraphs[0], item.title)
-            tick(cells[2])
+        body.heading(t("deliverables"), 2)
+        rows = [([number(n), [body.cell_paragraph(body.run(item.title))], tick,
+                  [body.cell_paragraph("")]], None)
+                for n, item in enumerate(phase.deliverables, 1)]
+        body.table([1.0, 10.9, 1.8, 2.9], rows, ["#", t("deliverables"), t("pass"), t("remarks")])
 
     if form.notes:
-        heading(t("notes"), 2)
+        body.heading(t("notes"), 2)
         for n, note in enumerate(form.notes, 1):
-            p = doc.add_paragraph()
-            p.paragraph_format.left_indent = Cm(0.7)
-            p.paragraph_format.first_line_indent = Cm(-0.7)
-            run(p, f"{n}. {' '.join(note.split())}")
+            body.paragraph(body.run(f"{n}. {' '.join(note.split())}"), hanging=0.7)
 
-    heading(t("signatures"), 2)
+    body.heading(t("signatures"), 2)
     for role_id in form.signatories:
-        caption = doc.add_paragraph()
-        caption.paragraph_format.keep_with_next = True
-        caption.paragraph_format.space_before = Pt(10)
-        run(caption, t("labelled", label=t("signatory"), value=_role_title(playbook, role_id)),
-            font=HEADING_FONT)
-        tbl = table(3, [4.6, _CM_WIDE - 4.6])
-        for i, (row, key) in enumerate(zip(tbl.rows, ("name", "signature", "date"), strict=True)):
-            run(row.cells[0].paragraphs[0], t(key), bold=True)
-            row.height = Cm(1.6 if key == "signature" else 0.9)
-            if i < 2:  # keep the three rows and the caption on one page
-                for cell in row.cells:
-                    for p in cell.paragraphs:
-                        p.paragraph_format.keep_with_next = True
+        caption = t("labelled", label=t("signatory"), value=_role_title(playbook, role_id))
+        body.paragraph(body.run(caption, font=HEADING_FONT), keep_next=True, space_before=10)
+        rows = []
+        for i, key in enumerate(("name", "signature", "date")):
+            keep = i < 2  # keep the three rows and the caption on one page
+            rows.append(([[body.cell_paragraph(body.run(t(key), bold=True), keep_next=keep)],
+                          [body.cell_paragraph("", keep_next=keep)]],
+                         1.6 if key == "signature" else 0.9))
+        body.table([4.6, _CM_WIDE - 4.6], rows)
+
+    sect_pr = doc.element.body.sectPr
+    for element in parse_xml(body.xml()):
+        sect_pr.addprevious(element)
 
     core = doc.core_properties
     core.title = clean(form.title)
@@ -360,6 +315,86 @@ def form_docx(playbook: Playbook, form: Form) -> bytes:
     buffer = io.BytesIO()
     doc.save(buffer)
     return _fixed_zip(buffer.getvalue())
+
+
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _twips(cm: float) -> int:
+    return round(cm * 360000 / 635)  # as python-docx's Cm(…).twips
+
+
+class _Body:
+    """A Word document's body as WordprocessingML text: paragraphs, runs and tables in the
+    fonts and layout of Luodi's forms. Elements are emitted in the schema's order."""
+
+    def __init__(self):
+        self.parts: list[str] = []
+
+    def xml(self) -> str:
+        return f'<w:body xmlns:w="{_W_NS}">{"".join(self.parts)}</w:body>'
+
+    @staticmethod
+    def run(text: str, *, font: str = BODY_FONT, bold: bool = False,
+            size: float | None = None) -> str:
+        props = (f'<w:rFonts w:ascii="{font}" w:hAnsi="{font}" w:eastAsia="{font}" '
+                 f'w:cs="{font}"/>' + ("<w:b/>" if bold else "")
+                 + (f'<w:sz w:val="{round(size * 2)}"/>' if size else ""))
+        content = []
+        for n, line in enumerate(clean(text).replace("\r", "\n").split("\n")):
+            if n:
+                content.append("<w:br/>")
+            for m, piece in enumerate(line.split("\t")):
+                if m:
+                    content.append("<w:tab/>")
+                if piece:
+                    space = ' xml:space="preserve"' if piece != piece.strip() else ""
+                    content.append(f"<w:t{space}>{xml_escape(piece)}</w:t>")
+        return f"<w:r><w:rPr>{props}</w:rPr>{''.join(content)}</w:r>"
+
+    @staticmethod
+    def cell_paragraph(runs: str, *, style: str = "", keep_next: bool = False,
+                       center: bool = False, space_before: float = 0,
+                       hanging: float = 0) -> str:
+        props = ((f'<w:pStyle w:val="{style}"/>' if style else "")
+                 + ("<w:keepNext/>" if keep_next else "")
+                 + (f'<w:spacing w:before="{round(space_before * 20)}"/>' if space_before else "")
+                 + (f'<w:ind w:left="{_twips(hanging)}" w:hanging="{_twips(hanging)}"/>'
+                    if hanging else "")
+                 + ('<w:jc w:val="center"/>' if center else ""))
+        return f"<w:p>{f'<w:pPr>{props}</w:pPr>' if props else ''}{runs}</w:p>"
+
+    def paragraph(self, runs: str, **props) -> None:
+        self.parts.append(self.cell_paragraph(runs, **props))
+
+    def heading(self, text: str, level: int) -> None:
+        self.paragraph(self.run(text, font=HEADING_FONT), style=f"Heading{level}",
+                       keep_next=True, center=level == 1)
+
+    def table(self, widths: list[float], rows: list[tuple[list[list[str]], float | None]],
+              header: list[str] | None = None) -> None:
+        """rows: (cells, height in cm or None); a cell is a list of paragraphs. A header row
+        repeats on every page; no row splits across pages."""
+        grid = [_twips(w) for w in widths]
+        out = ['<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:type="auto" w:w="0"/>'
+               '<w:jc w:val="center"/><w:tblLayout w:type="fixed"/><w:tblLook w:firstColumn="1" '
+               'w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" '
+               'w:val="04A0"/></w:tblPr><w:tblGrid>',
+               *(f'<w:gridCol w:w="{w}"/>' for w in grid), "</w:tblGrid>"]
+        if header:
+            rows = [([[self.cell_paragraph(self.run(text, font=HEADING_FONT), center=True)]
+                      for text in header], None), *rows]
+        for n, (cells, height) in enumerate(rows):
+            out.append('<w:tr><w:trPr><w:cantSplit w:val="true"/>'
+                       + ('<w:tblHeader w:val="true"/>' if header and n == 0 else "")
+                       + (f'<w:trHeight w:val="{_twips(height)}"/>' if height else "")
+                       + "</w:trPr>")
+            for width, paragraphs in zip(grid, cells, strict=True):
+                out.append(f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/>'
+                           f'<w:vAlign w:val="center"/></w:tcPr>{"".join(paragraphs)}</w:tc>')
+            out.append("</w:tr>")
+        out.append("</w:tbl>")
+        self.parts.append("".join(out))
 
 
 def _set_font(rpr, font: str) -> None:
@@ -398,15 +433,6 @@ def _setup_styles(doc, language: str, Pt, RGBColor) -> None:
         style.font.color.rgb = RGBColor(0, 0, 0)
         style.paragraph_format.space_before = Pt(14 if size > 13 else 12)
         style.paragraph_format.space_after = Pt(6)
-
-
-def _row_flag(row, tag: str) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    flag = OxmlElement(tag)
-    flag.set(qn("w:val"), "true")
-    row._tr.get_or_add_trPr().append(flag)
 
 
 def _fixed_zip(data: bytes, replace: dict[str, bytes] | None = None) -> bytes:

@@ -1,6 +1,7 @@
 """luodi export: Word forms, CSV/xlsx checklists, JSON, and the safety rules of writing files."""
 
 import csv
+import dataclasses
 import errno
 import io
 import json
@@ -376,3 +377,11 @@ def test_site_downloads_are_deterministic(standard, monkeypatch):
     assert core.title == "验收确认书"
     props = load_workbook(io.BytesIO(first["standard/downloads/checklist.xlsx"])).properties
     assert props.created == props.modified == datetime(1980, 1, 1)
+
+
+def test_form_docx_keeps_line_breaks_tabs_spaces_and_markup_characters(standard):
+    # The body is written as WordprocessingML text: what python-docx's API did for a run
+    # (breaks, tabs, kept spaces, escaping) must still hold.
+    form = dataclasses.replace(standard.forms[0], summary=" 第一行\n\t第二行 <b>&amp;</b>")
+    doc = Document(io.BytesIO(export.form_docx(standard, form)))
+    assert doc.paragraphs[2].text == " 第一行\n\t第二行 <b>&amp;</b>"
