@@ -375,7 +375,7 @@ def _plugin_additions(config_file: Path, pages: dict[str, str]) -> dict:
         files = plugin.on_files(Files([]), config=cfg) or Files([])
         plugin._downloads_collect()  # what on_env does in a build: the downloads are made
         generated = {f.src_uri: f.content_bytes for f in files}
-        plugin._downloads_cleanup()
+        plugin._background_close()
     except Exception as exc:  # noqa: BLE001 - report any failure of the plugin as a bench error
         raise BenchError(f"the luodi plugin failed on the synthetic project: {exc}") from exc
     finally:

@@ -16,15 +16,12 @@ offline plugin at a local copy of its iframe-worker shim instead of a CDN.
 
 from __future__ import annotations
 
-import contextlib
 import html as html_lib
 import json
 import logging
-import multiprocessing
 import posixpath
 import re
 import tempfile
-from concurrent.futures import Future, ProcessPoolExecutor
 from importlib import resources
 from pathlib import Path
 
@@ -34,6 +31,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from .background import Background, JobFailed
 from .diagnostics import errors
 from .export import download_paths, playbook_json, site_downloads
 from .i18n import CATALOG
@@ -41,7 +39,7 @@ from .model import Playbook
 from .render import handout
 from .render.common import h, page_path, url_of
 from .render.pages import PageSpec, page_markdown, playbook_nav, playbook_pages
-from .search import enrich_index
+from .search import enrich_index, search_extras
 from .validate import load_playbooks
 
 log = logging.getLogger("mkdocs.plugins.luodi")
@@ -127,21 +125,24 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
                     f"playbook '{pb.id}': move or rename the hand-written page")
             files.append(File.generated(
                 config, spec.src, content=page_markdown(spec, pb, config.use_directory_urls)))
-        self._downloads_start(files, config)
+        self._background_start(files, config)
         for asset in ASSETS:
             text = resources.files("macros").joinpath("assets", asset).read_text(encoding="utf-8")
             files.append(File.generated(config, f"{ASSET_DIR}/{asset}", content=text))
         self._reader_files(files, config)
         return files
 
-    # ------------------------------------------------------------ downloads (export.py)
-    # Word and Excel files cost more to write than all the pages. They are made in a second
-    # process while mkdocs converts the pages' Markdown, collected in on_env (just before mkdocs
-    # copies files into the site), and kept while a playbook does not change (`mkdocs serve`).
+    # ------------------------------------------------------------ work in a second process
+    # The downloads (export.py) and search's extras (search.py) depend on the playbooks alone
+    # and cost more than the pages: they are made by a child process (background.py) while
+    # mkdocs converts the pages' Markdown. Downloads are collected in on_env (just before mkdocs
+    # copies files into the site) and kept while a playbook does not change (`mkdocs serve`);
+    # search's extras are collected in on_post_build.
 
-    def _downloads_start(self, files: Files, config) -> None:
-        self._pending: list[tuple[Playbook, bytes, object]] = []
+    def _background_start(self, files: Files, config) -> None:
+        self._downloads: list[tuple[Playbook, bytes, int]] = []  # playbook, its JSON, job
         self._workdir: Path | None = None
+        jobs = []
         for pb in self.playbooks.values():
             key = playbook_json(pb)
             cached = _DOWNLOADS.get(pb.id)
@@ -153,39 +154,39 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
                 # TemporaryDirectory also removes itself at exit if a build never finishes.
                 self._tempdir = tempfile.TemporaryDirectory(prefix="luodi-downloads-")
                 self._workdir = Path(self._tempdir.name)
-                self._pool = None
-            try:
-                if self._pool is None:
-                    self._pool = ProcessPoolExecutor(
-                        max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-                future = self._pool.submit(site_downloads, pb)
-            except (OSError, RuntimeError):  # no second process here (sandbox): make them now
-                future = Future()
-                future.set_result(site_downloads(pb))
-            self._pending.append((pb, key, future))
+            self._downloads.append((pb, key, len(jobs)))
+            jobs.append((site_downloads, (pb,)))
             for path in download_paths(pb):
                 files.append(File.generated(config, path,
                                             abs_src_path=str(self._workdir / pb.id / path)))
+        self._search_job = None
+        # Under `mkdocs serve` with nothing to download, no child starts: search's extras are
+        # quick here then (pypinyin is imported and search.py remembers every term's pinyin).
+        if self.config.search == "luodi" and jobs:
+            self._search_job = len(jobs)
+            jobs.append((search_extras, (list(self.playbooks.values()), _nav_titles(config.nav))))
+        self._background = Background(jobs)
+
+    def _background_result(self, job: int, what: str):
+        try:
+            return self._background.result(job)
+        except JobFailed as exc:  # the same code runs in the CLI: a bug, said in one line
+            raise PluginError(f"could not make {what}: {exc}") from None
 
     def _downloads_collect(self) -> None:
-        try:
-            for pb, key, future in self._pending:
-                try:
-                    made = future.result()
-                except Exception as exc:  # the same code runs in the CLI: a bug, said in one line
-                    raise PluginError(f"could not make the downloads of playbook '{pb.id}': "
-                                      f"{type(exc).__name__}: {exc}") from None
-                for path, data in made.items():
-                    target = self._workdir / pb.id / path
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_bytes(data)
-                _DOWNLOADS[pb.id] = (key, made)
-        finally:
-            self._pending = []
-            if self._workdir is not None and self._pool is not None:
-                self._pool.shutdown()
+        downloads, self._downloads = self._downloads, []
+        for pb, key, job in downloads:
+            made = self._background_result(job, f"the downloads of playbook '{pb.id}'")
+            for path, data in made.items():
+                target = self._workdir / pb.id / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+            _DOWNLOADS[pb.id] = (key, made)
 
-    def _downloads_cleanup(self) -> None:
+    def _background_close(self) -> None:
+        if getattr(self, "_background", None) is not None:
+            self._background.close()
+            self._background = None
         if getattr(self, "_workdir", None) is not None:
             self._tempdir.cleanup()
             self._workdir = None
@@ -205,20 +206,14 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         return env
 
     def on_build_error(self, error):
-        if getattr(self, "_pending", None):
-            self._downloads_collect_quietly()
-        self._downloads_cleanup()
-
-    def _downloads_collect_quietly(self) -> None:
-        with contextlib.suppress(Exception):
-            self._downloads_collect()
+        self._background_close()
 
     def on_post_page(self, output, page, config):
         return self._search_page(output, page)
 
     def on_post_build(self, config):
-        self._downloads_cleanup()
         self._search_index(config)
+        self._background_close()
         self._alias_redirects(config)
         removed = self._anchor_check(config)
         out = Path(config.site_dir) / ANCHORS_FILE
@@ -250,8 +245,12 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         index = Path(config.site_dir) / "search" / "search_index.json"
         if self.config.search != "luodi" or not index.exists():
             return
+        if self._search_job is not None:
+            extras = self._background_result(self._search_job, "the search index's extras")
+        else:
+            extras = search_extras(self.playbooks.values(), _nav_titles(config.nav))
         data = json.loads(index.read_text(encoding="utf-8"))
-        enrich_index(data, self.playbooks.values())
+        enrich_index(data, extras)
         index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")),
                          encoding="utf-8")
 
@@ -507,3 +506,15 @@ def _redirect_html(target: str, title: str, lang: str, site_url: str | None,
         "</head>\n<body>\n"
         f'<p><a href="{h(target)}">{h(title)}</a></p>\n'
         "</body>\n</html>\n")
+
+
+def _nav_titles(nav) -> list[str]:
+    """The section and page titles written in the nav (hand-written pages' names)."""
+    out: list[str] = []
+    for entry in nav or []:
+        if isinstance(entry, dict):
+            for title, value in entry.items():
+                out.append(str(title))
+                if isinstance(value, list):
+                    out.extend(_nav_titles(value))
+    return out

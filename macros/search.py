@@ -13,10 +13,12 @@ never hides anything, because words also match inside longer words.
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
-from .model import Playbook
+from .i18n import CATALOG
+from .model import Node, Playbook
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _MAX_TERM = 10  # the worker tries words up to this many characters
@@ -50,19 +52,40 @@ def vocabulary(playbooks: Iterable[Playbook]) -> list[str]:
     return sorted(w for w in words if _HAN.search(w) and 1 < len(w) <= _MAX_TERM)
 
 
-def pinyin_table(terms: Iterable[str]) -> list[list[str]]:
-    """[term, full pinyin, initials] for every term with Chinese characters."""
-    from pypinyin import Style, lazy_pinyin
+# Pinyin by term, kept for the life of the process: `mkdocs serve` rebuilds recompute only new
+# terms, and pypinyin (0.2 s to import, for its phrase dictionary) is imported once.
+_PINYIN: dict[str, tuple[str, str]] = {}
 
+
+def pinyin_table(terms: Iterable[str]) -> list[list[str]]:
+    """[term, full pinyin, initials] for every term with at least two Chinese characters."""
     rows = []
     for term in sorted(set(terms)):
         chinese = "".join(ch for ch in term if _HAN.match(ch))
         if len(chinese) < 2:
             continue
-        full = "".join(lazy_pinyin(chinese)).lower()
-        initials = "".join(lazy_pinyin(chinese, style=Style.FIRST_LETTER)).lower()
-        rows.append([term, full, initials])
+        if chinese not in _PINYIN:
+            from pypinyin import Style, lazy_pinyin
+
+            _PINYIN[chinese] = ("".join(lazy_pinyin(chinese)).lower(),
+                                "".join(lazy_pinyin(chinese, style=Style.FIRST_LETTER)).lower())
+        rows.append([term, *_PINYIN[chinese]])
     return rows
+
+
+def titles(node: Node) -> Iterator[str]:
+    """Every title, name and term in a playbook (phases, items, roles, modules, lessons, forms,
+    KPIs, risks, glossary …): what readers may spell in pinyin."""
+    for f in dataclasses.fields(node):
+        value = getattr(node, f.name)
+        if f.name in ("title", "name", "term") and isinstance(value, str):
+            yield value
+        elif isinstance(value, Node):
+            yield from titles(value)
+        elif isinstance(value, (list, tuple)):
+            for element in value:
+                if isinstance(element, Node):
+                    yield from titles(element)
 
 
 def _depth(pb: Playbook, playbooks: list[Playbook]) -> int:
@@ -77,17 +100,27 @@ def _depth(pb: Playbook, playbooks: list[Playbook]) -> int:
     return depth
 
 
-def enrich_index(index: dict, playbooks: Iterable[Playbook]) -> dict:
-    """Add config.luodi to a search_index.json document (in place) and return it."""
+def search_extras(playbooks: Iterable[Playbook], nav_titles: Iterable[str] = ()) -> dict:
+    """What Luodi's worker finds in config.luodi of search_index.json. It is known before any
+    page is converted (the playbooks, the headings Luodi writes, the nav's titles), so the
+    build makes it in a second process meanwhile. Headings inside hand-written pages get no
+    pinyin: that would need pypinyin in the build process, at the end of the build."""
     playbooks = list(playbooks)
     terms = vocabulary(playbooks)
-    titles = {re.sub(r"[\u200b\s]+", "", re.sub(r"<[^>]+>", "", doc.get("title", "")))
-              for doc in index.get("docs", [])}
-    index.setdefault("config", {})["luodi"] = {
+    headings = {text for pb in playbooks for text in CATALOG.get(pb.language, {}).values()
+                if "{" not in text}
+    short_titles = {re.sub(r"\s+", "", t) for t in
+                    (*(t for pb in playbooks for t in titles(pb)), *headings, *nav_titles)}
+    return {
         "version": 1,
         "playbooks": {pb.id: _depth(pb, playbooks) for pb in playbooks},
         "synonyms": synonym_groups(playbooks),
         "terms": terms,
-        "pinyin": pinyin_table([*terms, *(t for t in titles if len(t) <= _MAX_TERM)]),
+        "pinyin": pinyin_table([*terms, *(t for t in short_titles if len(t) <= _MAX_TERM)]),
     }
+
+
+def enrich_index(index: dict, extras: dict) -> dict:
+    """Add config.luodi (search_extras()) to a search_index.json document, in place."""
+    index.setdefault("config", {})["luodi"] = extras
     return index
