@@ -277,6 +277,11 @@ def schema_fields(cls: type) -> tuple[tuple[str, object, dataclasses.Field], ...
                  if not f.metadata.get("internal"))
 
 
+@cache
+def _known_keys(cls: type) -> frozenset[str]:
+    return frozenset(name for name, _, _ in schema_fields(cls))
+
+
 def is_required(f: dataclasses.Field) -> bool:
     return f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
 
@@ -298,7 +303,7 @@ def build(cls: type, data, diagnostics: list[Diagnostic]):
     """Check a Map against a model class and build the object; None if it is unusable."""
     if not isinstance(data, Map):
         return None
-    known = {name for name, _, _ in schema_fields(cls)}
+    known = _known_keys(cls)
     usable = True
     for key in data:
         if key not in known:
@@ -340,12 +345,18 @@ def build(cls: type, data, diagnostics: list[Diagnostic]):
                drift=tuple(getattr(data, "drift", ())))
 
 
+@cache
+def _plan(tp) -> tuple[object, object]:
+    """A declared type, reduced once per type: (the type without Optional, its origin)."""
+    tp = unwrap_optional(tp)
+    return tp, typing.get_origin(tp)
+
+
 def _convert(tp, f, value, raw, where: Source, name: str, diagnostics: list[Diagnostic]):
     """Check one value against its declared type; returns (ok, converted value)."""
     if tp is str and value.__class__ is str:  # most values: checked without the general path
         return _check_pattern(f, value, where, name, diagnostics), value
-    tp = unwrap_optional(tp)
-    origin = typing.get_origin(tp)
+    tp, origin = _plan(tp)
 
     def wrong(expected: str, hint: str = "") -> tuple[bool, None]:
         got = describe(value)
@@ -451,11 +462,22 @@ def _suggest_id(value: str) -> str:
 # ------------------------------------------------------------------ the model layer
 
 
+@cache
+def _node_fields(cls: type) -> tuple[str, ...]:
+    """The fields of a model class that can hold model objects (walk skips text and numbers)."""
+    def holds_nodes(tp) -> bool:
+        tp = unwrap_optional(tp)
+        if isinstance(tp, type) and issubclass(tp, Node):
+            return True
+        return any(holds_nodes(arg) for arg in typing.get_args(tp))
+    return tuple(name for name, tp, _ in schema_fields(cls) if holds_nodes(tp))
+
+
 def walk(obj):
     """Yield every model object inside obj (itself included), depth first, in file order."""
     if isinstance(obj, Node):
         yield obj
-        for name, _, _ in schema_fields(type(obj)):
+        for name in _node_fields(type(obj)):
             yield from walk(getattr(obj, name))
         if isinstance(obj, Playbook):
             for part in (obj.phases, obj.roles, obj.forms):
