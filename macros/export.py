@@ -149,14 +149,14 @@ def checklist_table(playbook: Playbook) -> tuple[list[str], list[list[str]]]:
 
 def _cells(playbook: Playbook) -> list[list[str]]:
     header, rows = checklist_table(playbook)
-    return [[neutralise(clean(cell)) for cell in row] for row in [header, *rows]]
+    return [[clean(cell) for cell in row] for row in [header, *rows]]
 
 
 def checklist_csv(playbook: Playbook) -> bytes:
     """CSV as Excel reads it: UTF-8 with a BOM (else Excel shows Chinese as mojibake), CRLF."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows(_cells(playbook))
+    writer.writerows([neutralise(cell) for cell in row] for row in _cells(playbook))
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -183,6 +183,8 @@ def checklist_xlsx(playbook: Playbook) -> bytes:
             cell = sheet.cell(row=r, column=c)
             cell.value = text
             cell.data_type = "s"  # text, always: never a formula, a number or a date
+            # Shown as typed, and still text when someone edits the cell (no visible ').
+            cell.quotePrefix = text.startswith(FORMULA_START)
             if r == 1:
                 cell.font, cell.fill = bold, fill
             else:

@@ -186,8 +186,11 @@ def test_formula_injection_is_neutralised(sample_tree):
                 (1, 11): "'@SUM(A1)", (2, 9): "'+1"}
     for (r, c), value in expected.items():
         assert rows[r][c] == value
+        # Excel never runs a text cell; the quote prefix keeps it text when edited, and the
+        # reader sees the text as written (no apostrophe).
         cell = sheet.cell(row=r + 1, column=c + 1)
-        assert cell.value == value and cell.data_type == "s"
+        assert cell.value == value[1:] and cell.data_type == "s" and cell.quotePrefix
+    assert not sheet.cell(row=2, column=1).quotePrefix
     assert export.neutralise("a=b") == "a=b" and export.neutralise("") == ""
     assert export.neutralise("\r=1") == "'\r=1"
 
