@@ -18,15 +18,15 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 def define_env(env) -> None:
     """mkdocs-macros entry point: register the macros for hand-written pages.
 
-    The playbooks come from the `luodi` plugin, which loaded and validated them once for this
-    build; without the plugin they are loaded here.
+    The playbooks come from the `luodi` plugin, which loads and validates them once per build
+    (from its `playbooks` folder); without the plugin, playbooks/ beside mkdocs.yml is loaded.
     """
     from .render.embed import macro_functions
     from .schema import reference_markdown
 
     plugin = env.conf.plugins.get("luodi")
-    if plugin is not None and plugin.playbooks:
-        playbooks = plugin.playbooks
+    if plugin is not None:  # loads them now if `macros` comes before `luodi` in plugins
+        playbooks = plugin.load(env.conf)
     else:
         from pathlib import Path
 

@@ -83,6 +83,7 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
 
     def __init__(self):
         self.playbooks: dict[str, Playbook] = {}
+        self._loaded_for = None  # the config the playbooks were loaded for
         self.pages: list[tuple[Playbook, PageSpec]] = []
         self.anchors: dict[str, list[str]] = {}
         self.redirects: list[tuple[str, str, str, str]] = []  # old src, new src, title, lang
@@ -93,7 +94,11 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
     def playbook_root(self, config) -> Path:
         return Path(config.config_file_path or ".").parent / self.config.playbooks
 
-    def on_config(self, config):
+    def load(self, config) -> dict[str, Playbook]:
+        """The playbooks of this build, loaded and validated once: by on_config, or earlier by
+        the macros module's define_env when `macros` comes before `luodi` in plugins."""
+        if self._loaded_for is config:
+            return self.playbooks
         result = load_playbooks(self.playbook_root(config))
         for diagnostic in result.diagnostics:
             if diagnostic.severity == "warning":
@@ -102,6 +107,11 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
             raise PluginError("invalid playbooks:\n" + "\n".join(
                 d.format() for d in errors(result.diagnostics)))
         self.playbooks = result.playbooks
+        self._loaded_for = config
+        return self.playbooks
+
+    def on_config(self, config):
+        self.load(config)
         self.pages = [(pb, spec) for pb in self.playbooks.values() for spec in playbook_pages(pb)]
         if self.config.nav:
             sections = [playbook_nav(pb) for pb in self.playbooks.values()]

@@ -294,3 +294,40 @@ def test_downloads_are_published_next_to_the_pages_and_linked(default_site):
     form = page(default_site, "standard/forms/acceptance-confirmation")
     assert 'href="../../downloads/forms/acceptance-confirmation.docx" download' in form
     assert 'href="playbook.json"' in page(default_site, "standard")
+
+
+def test_macros_before_luodi_use_luodis_playbooks_folder_loaded_once(tmp_path):
+    # mkdocs-macros' define_env runs in its on_config: listed before luodi, it asks the luodi
+    # plugin for the playbooks, which loads its own `playbooks:` folder then, and only then.
+    project = make_project(tmp_path / "p", FIXTURES / "sample",
+                           {"index.md": "# 首页\n\n{{ playbook_list() }}\n"})
+    (project / "kb").mkdir()
+    shutil.move(project / "playbooks", project / "kb" / "sample")
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    plugins = config[config.index("plugins:"):config.index("\nmarkdown_extensions:")]
+    luodi = plugins[plugins.index("  - luodi:"):plugins.index("  - macros:")]
+    reordered = plugins.replace(luodi, "") + "\n" + luodi.replace(
+        "playbooks: playbooks", "playbooks: kb").rstrip() + "\n"
+    (project / "mkdocs.yml").write_text(config.replace(plugins, reordered), encoding="utf-8")
+    (project / "loads.py").write_text(
+        "import runpy, sys\n"
+        "import macros.validate as v\n"
+        "real = v.load_playbooks\n"
+        "def counted(path):\n"
+        "    print('LOAD', path, file=sys.stderr)\n"
+        "    return real(path)\n"
+        "v.load_playbooks = counted\n"
+        "import macros.plugin as p\n"
+        "p.load_playbooks = counted\n"
+        "sys.argv = ['mkdocs', 'build', '--strict', '-d', sys.argv[1]]\n"
+        "runpy.run_module('mkdocs', run_name='__main__')\n", encoding="utf-8")
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "loads.py", str(tmp_path / "site")], cwd=project,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert [line for line in done.stderr.splitlines() if line.startswith("LOAD")] == [
+        f"LOAD {project / 'kb'}"]
+    index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "示例实施手册" in index
