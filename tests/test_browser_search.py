@@ -108,3 +108,22 @@ def test_a_fork_page_ranks_its_own_playbook_first(page, site_url):
     page.goto(site_url + "crm-rollout/")
     links = search(page, site_url + "crm-rollout/", "验收确认书")
     assert links[0].startswith(site_url + "crm-rollout/forms/acceptance-confirmation/")
+
+
+def test_the_teaser_shows_the_match_when_normalizing_changes_lengths(page, site_url):
+    # The worker compares NFKC text: '…' becomes '...', so offsets in the normalized text
+    # are further on than in the text shown. The teaser must still show the match.
+    page.goto(site_url)
+    result = page.evaluate("""async () => {
+      const worker = new Worker("assets/luodi/luodi-search-worker.js");
+      const reply = () => new Promise(resolve => worker.onmessage = ev => resolve(ev.data));
+      const text = "……".repeat(60) + "目标词就在这里。";
+      worker.postMessage({type: 0, data: {config: {lang: ["zh"], separator: "[\\\\s]+"},
+        docs: [{location: "a/", title: "页面", text, tags: []}], options: {suggest: false}}});
+      await reply();
+      worker.postMessage({type: 2, data: "目标词"});
+      const message = await reply();
+      worker.terminate();
+      return message.data.items[0][0].text;
+    }""")
+    assert "<mark data-md-highlight>目标词</mark>" in result

@@ -259,6 +259,17 @@ function highlighter(query) {
     ? `<mark data-md-highlight>${escapeHTML(piece)}</mark>` : escapeHTML(piece)).join("");
 }
 
+/** Where offset `at` of normalize(text) falls in text: NFKC changes lengths (… → ...). */
+function originalOffset(text, at) {
+  let seen = 0, offset = 0;
+  for (const ch of text) {
+    seen += normalize(ch).length;
+    if (seen > at) return offset;
+    offset += ch.length;
+  }
+  return offset;
+}
+
 function teaser(text, query) {
   const lower = normalize(text);
   let at = -1;
@@ -267,6 +278,7 @@ function teaser(text, query) {
       const i = lower.indexOf(alternative);
       if (i >= 0 && (at < 0 || i < at)) at = i;
     }
+  if (at > 0 && lower.length !== text.length) at = originalOffset(text, at);
   const start = Math.max(0, at - 40);
   const snippet = text.slice(start, start + 160);
   return (start > 0 ? "…" : "") + snippet + (start + 160 < text.length ? "…" : "");
