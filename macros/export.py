@@ -21,6 +21,7 @@ import stat
 import tempfile
 import zipfile
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
@@ -203,7 +204,11 @@ def checklist_xlsx(playbook: Playbook) -> bytes:
     book.save(buffer)
     # openpyxl stamps 'modified' with the current time while saving: write the fixed one back.
     props.modified = FIXED_TIME
-    return _fixed_zip(buffer.getvalue(), {"docProps/core.xml": tostring(props.to_tree())})
+    with zipfile.ZipFile(buffer) as book_zip:
+        entries = [(name, book_zip.read(name)) for name in book_zip.namelist()]
+    core = tostring(props.to_tree())
+    return _fixed_zip([(name, core if name == "docProps/core.xml" else data)
+                       for name, data in entries])
 
 
 # ------------------------------------------------------------------ form (docx)
@@ -215,23 +220,13 @@ _CM_WIDE = 16.6
 def form_docx(playbook: Playbook, form: Form) -> bytes:
     """The form as an editable Word document, filled from the playbook's variables.
 
-    python-docx gives the package (default template, styles, section, properties); the body is
-    written as WordprocessingML directly (`_Body`): python-docx's cell API recomputes a table's
-    grid on each access, and made the forms cost more than all of a site's pages (bench/)."""
-    from docx import Document
-    from docx.opc.constants import RELATIONSHIP_TYPE
-    from docx.oxml import parse_xml
-    from docx.shared import Cm, Pt, RGBColor
-
+    python-docx makes the package once per language (`_docx_template`: default template,
+    styles, page, properties); each form's body is written as WordprocessingML (`_Body`).
+    python-docx's cell API recomputes a table's grid on each access, and opening and saving a
+    package per form cost more than the form: together they made the forms cost more than all
+    of a site's pages (bench/)."""
     def t(key: str, **values) -> str:
         return label(playbook.language, key, **values)
-
-    doc = Document()
-    _setup_styles(doc, playbook.language, Pt, RGBColor)
-    section = doc.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.left_margin = section.right_margin = Cm(2.2)
-    section.top_margin = section.bottom_margin = Cm(2.2)
 
     body = _Body()
     phase = playbook.phase(form.phase)
@@ -296,17 +291,41 @@ def form_docx(playbook: Playbook, form: Form) -> bytes:
                          1.6 if key == "signature" else 0.9))
         body.table([4.6, _CM_WIDE - 4.6], rows)
 
-    sect_pr = doc.element.body.sectPr
-    for element in parse_xml(body.xml()):
-        sect_pr.addprevious(element)
+    template = _docx_template(playbook.language)
+    parts = dict(template)
+    document = parts["word/document.xml"].decode("utf-8")
+    at = document.rindex("<w:sectPr")
+    parts["word/document.xml"] = (document[:at] + body.xml() + document[at:]).encode("utf-8")
+    parts["docProps/core.xml"] = parts["docProps/core.xml"].replace(
+        _TITLE_MARK, xml_escape(clean(form.title)).encode("utf-8")).replace(
+        _SUBJECT_MARK, xml_escape(clean(playbook.title)).encode("utf-8"))
+    return _fixed_zip(list(parts.items()))
 
+
+_TITLE_MARK, _SUBJECT_MARK = b"LUODI-FORM-TITLE", b"LUODI-FORM-SUBJECT"
+
+
+@cache
+def _docx_template(language: str) -> tuple[tuple[str, bytes], ...]:
+    """The parts of an empty form document in this language, in package order: styles, A4
+    page and properties set, the title and subject left as marks to fill in."""
+    from docx import Document
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.shared import Cm, Pt, RGBColor
+
+    doc = Document()
+    _setup_styles(doc, language, Pt, RGBColor)
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2.2)
+    section.top_margin = section.bottom_margin = Cm(2.2)
     core = doc.core_properties
-    core.title = clean(form.title)
-    core.subject = clean(playbook.title)
+    core.title = _TITLE_MARK.decode()
+    core.subject = _SUBJECT_MARK.decode()
     core.author = core.last_modified_by = "Luodi"
     core.comments = ""
     core.keywords = ""
-    core.language = "zh-CN" if playbook.language == "zh" else "en-US"
+    core.language = "zh-CN" if language == "zh" else "en-US"
     core.revision = 1
     core.created = core.modified = FIXED_TIME
     # The default template carries a thumbnail of some other document: drop it.
@@ -316,10 +335,8 @@ def form_docx(playbook: Playbook, form: Form) -> bytes:
             del package.rels[rel_id]
     buffer = io.BytesIO()
     doc.save(buffer)
-    return _fixed_zip(buffer.getvalue())
-
-
-_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    with zipfile.ZipFile(buffer) as package_zip:
+        return tuple((entry, package_zip.read(entry)) for entry in package_zip.namelist())
 
 
 def _twips(cm: float) -> int:
@@ -334,7 +351,8 @@ class _Body:
         self.parts: list[str] = []
 
     def xml(self) -> str:
-        return f'<w:body xmlns:w="{_W_NS}">{"".join(self.parts)}</w:body>'
+        """The body's elements, for a document.xml that declares the w: prefix."""
+        return "".join(self.parts)
 
     @staticmethod
     def run(text: str, *, font: str = BODY_FONT, bold: bool = False,
@@ -437,19 +455,17 @@ def _setup_styles(doc, language: str, Pt, RGBColor) -> None:
         style.paragraph_format.space_after = Pt(6)
 
 
-def _fixed_zip(data: bytes, replace: dict[str, bytes] | None = None) -> bytes:
-    """The same zip (some entries replaced) with fixed entry dates and attributes, so that
-    equal content gives equal bytes."""
-    replace = replace or {}
+def _fixed_zip(entries: list[tuple[str, bytes]]) -> bytes:
+    """A zip of these entries with fixed dates and attributes, so that equal content gives
+    equal bytes."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for entry in src.infolist():
-            info = zipfile.ZipInfo(entry.filename, date_time=_ZIP_TIME)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 0
             info.external_attr = 0
-            dst.writestr(info, replace.get(entry.filename) or src.read(entry.filename))
+            dst.writestr(info, data)
     return out.getvalue()
 
 
