@@ -226,10 +226,20 @@ class Item(Node):
             "informed": list(raci.informed) if raci else [],
         }
 
+    @cached_property
+    def raci_by_role(self) -> dict[str, str]:
+        """The RACI letters of each role that has a part in this item, e.g. {'pm': 'RA'}."""
+        roles = self.raci_roles()
+        letters: dict[str, str] = {}
+        for key, letter in RACI_LETTERS.items():
+            for role_id in roles[key]:
+                if letter not in letters.get(role_id, ""):
+                    letters[role_id] = letters.get(role_id, "") + letter
+        return letters
+
     def raci_letters(self, role_id: str) -> str:
         """The RACI letters a role holds on this item ('' when it has no part in it)."""
-        roles = self.raci_roles()
-        return "".join(letter for key, letter in RACI_LETTERS.items() if role_id in roles[key])
+        return self.raci_by_role.get(role_id, "")
 
 
 @model

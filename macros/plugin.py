@@ -19,7 +19,6 @@ from __future__ import annotations
 import html as html_lib
 import json
 import logging
-import posixpath
 import re
 import tempfile
 from importlib import resources
@@ -37,7 +36,7 @@ from .export import download_paths, playbook_json, site_downloads
 from .i18n import CATALOG
 from .model import Playbook
 from .render import handout
-from .render.common import h, page_path, url_of
+from .render.common import h, page_path, relative_url, url_of
 from .render.pages import PageSpec, page_markdown, playbook_nav, playbook_pages
 from .search import enrich_index, search_extras
 from .validate import load_playbooks
@@ -353,7 +352,7 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
                             old_url, new_url)
                 continue
             out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(_redirect_html(_relative_url(old_url, new_url), title, lang,
+            out.write_text(_redirect_html(relative_url(old_url, new_url), title, lang,
                                           config.site_url, new_url), encoding="utf-8")
 
     # ------------------------------------------------------------ anchors of the previous build
@@ -488,14 +487,6 @@ def _page_key(url: str) -> str:
     elif url.endswith(".html"):
         url = url[:-len(".html")]
     return url.strip("/").removeprefix("./")
-
-
-def _relative_url(from_url: str, to_url: str) -> str:
-    base = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url)
-    rel = posixpath.relpath(to_url or ".", base.rstrip("/") or ".")
-    if to_url.endswith("/") or to_url == "":
-        rel = "./" if rel == "." else rel.rstrip("/") + "/"
-    return rel
 
 
 def _redirect_html(target: str, title: str, lang: str, site_url: str | None,

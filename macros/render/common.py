@@ -11,6 +11,7 @@ import html
 import posixpath
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..i18n import label
 from ..model import Module, Phase, Playbook
@@ -84,6 +85,27 @@ def download_path(playbook: Playbook | str, kind: str, form_id: str = "") -> str
     }[kind]
 
 
+@lru_cache(maxsize=1 << 16)
+def relative_path(target: str, start: str) -> str:
+    """posixpath.relpath for paths relative to the site root, without asking the file system
+    for the working directory on every call (a third of the time of writing the pages)."""
+    to = [part for part in target.split("/") if part not in ("", ".")]
+    frm = [part for part in start.split("/") if part not in ("", ".")]
+    common = 0
+    while common < min(len(to), len(frm)) and to[common] == frm[common]:
+        common += 1
+    return "/".join([".."] * (len(frm) - common) + to[common:]) or "."
+
+
+def relative_url(from_url: str, to_url: str) -> str:
+    """The link from one page URL to another (both relative to the site root)."""
+    base = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url)
+    rel = relative_path(to_url, base)
+    if to_url.endswith("/") or to_url == "":
+        rel = "./" if rel == "." else rel.rstrip("/") + "/"
+    return rel
+
+
 def url_of(src: str, directory_urls: bool = True) -> str:
     """The URL path (relative to the site root) that mkdocs gives a source file."""
     if not src.endswith(".md"):  # a download or an asset keeps its path
@@ -129,7 +151,7 @@ class Context:
         """A relative .md link for Markdown: mkdocs checks it and rewrites it."""
         if target_src == self.here:
             return f"#{anchor}" if anchor else "#"
-        rel = posixpath.relpath(target_src, posixpath.dirname(self.here) or ".")
+        rel = relative_path(target_src, posixpath.dirname(self.here))
         return rel + (f"#{anchor}" if anchor else "")
 
     def href(self, target_src: str, anchor: str = "") -> str:
@@ -138,11 +160,7 @@ class Context:
         target = url_of(target_src, self.directory_urls)
         if target == here_url and anchor:
             return f"#{anchor}"
-        base = here_url if here_url.endswith("/") or not here_url else posixpath.dirname(here_url)
-        rel = posixpath.relpath(target or ".", base.rstrip("/") or ".")
-        if target.endswith("/") or target == "":
-            rel = rel.rstrip("/") + "/" if rel != "." else "./"
-        return h(rel + (f"#{anchor}" if anchor else ""))
+        return h(relative_url(here_url, target) + (f"#{anchor}" if anchor else ""))
 
     # links to objects, as Markdown and as HTML
     def role_md(self, role_id: str) -> str:
