@@ -35,14 +35,19 @@ class JobFailed(Exception):
 class Background:
     """Jobs (a function and its arguments, all picklable) run in order in one child process."""
 
-    def __init__(self, jobs: list[tuple]):
+    def __init__(self, jobs: list[tuple], *, here: bool = False):
+        """`here`: run the jobs in this process, when each result is asked for (a process
+        that already imported what they need makes them faster than a new child)."""
         self.jobs = jobs
         self._results: list = [None] * len(jobs)
         self._done = [threading.Event() for _ in jobs]
         self._child: subprocess.Popen | None = None
         self._reader: threading.Thread | None = None
-        if jobs:
+        if jobs and not here:
             self._start()
+        else:
+            for event in self._done:
+                event.set()
 
     def _start(self) -> None:
         try:

@@ -16,11 +16,13 @@ offline plugin at a local copy of its iframe-worker shim instead of a CDN.
 
 from __future__ import annotations
 
+import contextlib
 import html as html_lib
 import json
 import logging
 import re
 import tempfile
+import threading
 from importlib import resources
 from pathlib import Path
 
@@ -45,6 +47,7 @@ log = logging.getLogger("mkdocs.plugins.luodi")
 # Downloads by playbook id, with the JSON they were made from; kept for the life of the process,
 # because mkdocs makes a new plugin object for each rebuild under `mkdocs serve`.
 _DOWNLOADS: dict[str, tuple[bytes, dict[str, bytes]]] = {}
+_SERVING = False  # set once `mkdocs serve` has made its first build
 
 ASSETS = ("luodi.css", "luodi-search-worker.js")
 ASSET_DIR = "assets/luodi"
@@ -174,7 +177,9 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         if self.config.search == "luodi" and jobs:
             self._search_job = len(jobs)
             jobs.append((search_extras, (list(self.playbooks.values()), _nav_titles(config.nav))))
-        self._background = Background(jobs)
+        # Rebuilds under `mkdocs serve` run the jobs here: only the first one pays for importing
+        # python-docx, openpyxl and pypinyin, and a rebuild redoes one playbook's files.
+        self._background = Background(jobs, here=_SERVING)
 
     def _background_result(self, job: int, what: str):
         try:
@@ -201,6 +206,11 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
             self._workdir = None
 
     def on_serve(self, server, config, builder):
+        global _SERVING
+        _SERVING = True  # the first build is done: rebuilds follow
+        # While the server waits for the first edit, import what the rebuilds' jobs need.
+        languages = {pb.language for pb in self.playbooks.values()}
+        threading.Thread(target=_warm_up, args=(languages,), daemon=True).start()
         server.watch(str(self.playbook_root(config)))
         return server
 
@@ -519,3 +529,16 @@ def _nav_titles(nav) -> list[str]:
                 if isinstance(value, list):
                     out.extend(_nav_titles(value))
     return out
+
+
+def _warm_up(languages: set[str]) -> None:
+    """Import python-docx, openpyxl and pypinyin, and make the Word template, ahead of time."""
+    with contextlib.suppress(Exception):  # only an optimisation: the jobs import them anyway
+        import openpyxl  # noqa: F401
+
+        from .export import _docx_template
+        from .search import pinyin_table
+
+        for language in languages:
+            _docx_template(language)
+        pinyin_table(["验收"])

@@ -84,3 +84,10 @@ def test_the_child_does_not_run_the_parents_script_again(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "42"
     assert marker.read_text() == "run\n"
+
+
+def test_jobs_asked_to_run_here_start_no_child():
+    bg = Background([(operator.add, (1, 2))], here=True)
+    assert bg._child is None
+    assert bg.result(0) == 3
+    bg.close()
