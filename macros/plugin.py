@@ -5,7 +5,9 @@ the nav, generates one page per phase, role, module, form and table and the down
 forms, checklist CSV/xlsx, playbook.json) (on_files), and publishes the list of anchors of every
 page (anchors.json) so that a later build can tell when a link target disappeared. With
 `search: luodi` (the default) it points Material's search box at Luodi's worker and adds what
-that worker needs to search_index.json (the `_search_*` methods, macros/search.py).
+that worker needs to search_index.json (the `_search_*` methods, macros/search.py); with
+`search: pagefind` it indexes the built site with Pagefind and points the box at a worker that
+asks Pagefind (macros/pagefind.py).
 
 For readers and trainers (the `_reader_*`, `_alias_*` and `_anchor_*` methods, kept apart from
 page generation): it ships luodi-reader.js/.css and their labels, marks each generated page with
@@ -32,6 +34,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from . import pagefind
 from .background import Background, JobFailed
 from .diagnostics import errors
 from .export import download_paths, playbook_json, site_downloads
@@ -75,9 +78,11 @@ class LuodiConfig(base.Config):
     anchors_baseline = c.Optional(c.Type(str))
     """anchors.json of an earlier build (relative to mkdocs.yml) to compare anchors with; by
     default, the one the previous build left in site_dir."""
-    search = c.Choice(("luodi", "material"), default="luodi")
+    search = c.Choice(("luodi", "material", "pagefind"), default="luodi")
     """Search engine behind Material's search box: Luodi's worker (Chinese queries: word
-    cutting, AND, synonyms, pinyin, item anchors) or Material's stock lunr worker."""
+    cutting, AND, synonyms, pinyin, item anchors), Material's stock lunr worker, or Pagefind
+    (a chunked index fetched per query, for very large sites; needs `luodi[pagefind]` and HTTP:
+    an offline build falls back to Luodi's worker). docs/guide/search.md compares them."""
 
 
 class LuodiPlugin(BasePlugin[LuodiConfig]):
@@ -92,6 +97,8 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         self.anchor_aliases: dict[str, dict[str, list[str]]] = {}  # playbook → new id → old ids
         self.baseline: dict | None = None  # anchors.json of the previous build
         self.page_urls: set[str] = set()  # the documentation pages of this build
+        self.engine = "luodi"  # the search engine this build uses (see _search_config)
+        self.pagefind_binary: Path | None = None
 
     def playbook_root(self, config) -> Path:
         return Path(config.config_file_path or ".").parent / self.config.playbooks
@@ -124,6 +131,7 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         for asset in ASSETS:
             if asset.endswith(".css"):
                 config.extra_css.append(f"{ASSET_DIR}/{asset}")
+        self._search_config(config)
         self._reader_config(config)
         self._alias_config()
         self._anchor_baseline_load(config)
@@ -141,6 +149,10 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         for asset in ASSETS:
             text = resources.files("macros").joinpath("assets", asset).read_text(encoding="utf-8")
             files.append(File.generated(config, f"{ASSET_DIR}/{asset}", content=text))
+        if self.engine == "pagefind":
+            text = resources.files("macros").joinpath("assets", pagefind.WORKER).read_text(
+                encoding="utf-8")
+            files.append(File.generated(config, f"{ASSET_DIR}/{pagefind.WORKER}", content=text))
         self._reader_files(files, config)
         return files
 
@@ -174,7 +186,7 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         self._search_job = None
         # Under `mkdocs serve` with nothing to download, no child starts: search's extras are
         # quick here then (pypinyin is imported and search.py remembers every term's pinyin).
-        if self.config.search == "luodi" and jobs:
+        if self.engine == "luodi" and jobs:
             self._search_job = len(jobs)
             jobs.append((search_extras, (list(self.playbooks.values()), _nav_titles(config.nav))))
         # Rebuilds under `mkdocs serve` run the jobs here: only the first one pays for importing
@@ -245,13 +257,32 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
 
     # ------------------------------------------------------------ search (macros/search.py)
 
-    def _search_page(self, output: str, page) -> str:
-        """Point Material's search box at Luodi's worker (Material lets a site bring its own).
+    def _search_config(self, config) -> None:
+        """The engine of this build. Pagefind fetches its index over HTTP, which a site opened
+        from the file system (the offline build) does not have: there Luodi's worker, which
+        reads the index from a script, answers instead."""
+        self.engine = self.config.search
+        self.pagefind_binary = None
+        if self.engine != "pagefind":
+            return
+        if _offline_enabled(config):
+            log.warning("search: pagefind needs HTTP and this is an offline build (file://): "
+                        "its search box uses Luodi's worker instead")
+            self.engine = "luodi"
+            return
+        self.pagefind_binary = pagefind.executable()  # fails the build now if it is missing
 
-        The fragment names the page's playbook, so that the worker ranks that playbook's pages
-        first where several playbooks (a standard one and its forks) hold the same text.
+    def _search_page(self, output: str, page) -> str:
+        """Point Material's search box at Luodi's worker (Material lets a site bring its own),
+        or at the Pagefind worker, marking the article as the part Pagefind indexes.
+
+        The fragment names the page's playbook, so that Luodi's worker ranks that playbook's
+        pages first where several playbooks (a standard one and its forks) hold the same text.
         """
-        if self.config.search != "luodi":
+        if self.engine == "pagefind":
+            output = pagefind.mark_body(output)
+            return _MATERIAL_WORKER.sub(f"{ASSET_DIR}/{pagefind.WORKER}", output, count=1)
+        if self.engine != "luodi":
             return output
         playbook = page.file.src_uri.split("/", 1)[0]
         context = f"#{playbook}" if playbook in self.playbooks else ""
@@ -259,10 +290,16 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
                                     count=1)
 
     def _search_index(self, config) -> None:
-        """Add what Luodi's worker needs to search_index.json. Runs after the search plugin
-        wrote the index and before the offline plugin inlines it (priority -100)."""
+        """Add what Luodi's worker needs to search_index.json, or run Pagefind over the site and
+        leave search_index.json with only its config. Runs after the search plugin wrote the
+        index and every page, and before the offline plugin inlines it (priority -100)."""
         index = Path(config.site_dir) / "search" / "search_index.json"
-        if self.config.search != "luodi" or not index.exists():
+        if self.engine == "pagefind":
+            pagefind.index_site(self.pagefind_binary, config.site_dir)
+            if index.exists():
+                pagefind.slim_index(index)
+            return
+        if self.engine != "luodi" or not index.exists():
             return
         if self._search_job is not None:
             extras = self._background_result(self._search_job, "the search index's extras")
