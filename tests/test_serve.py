@@ -48,3 +48,25 @@ def test_serve_rebuilds_when_a_playbook_changes(tmp_path):
         server.terminate()
         server.wait(timeout=20)
         log.close()
+
+
+def test_serve_remembers_jiebas_cuts_until_its_dictionary_changes(monkeypatch, tmp_path):
+    import jieba
+
+    from macros.plugin import memoize_jieba
+
+    monkeypatch.setattr(jieba, "cut", jieba.cut)  # put back the real one after the test
+    text = "灰度发布方案已经确认"
+    expected = list(jieba.cut(text))
+    memoize_jieba()
+    assert jieba.cut.luodi_memo
+    assert list(jieba.cut(text)) == expected
+    assert list(jieba.cut(text)) == expected  # the second time from memory
+    assert list(jieba.cut(text.encode("utf-8"))) == expected  # Material passes bytes
+    # A new dictionary word changes the cut: the memory must not hide it.
+    monkeypatch.setattr(jieba.dt, "FREQ", dict(jieba.dt.FREQ))
+    monkeypatch.setattr(jieba.dt, "total", jieba.dt.total)
+    jieba.add_word("方案已经确认", freq=10_000_000)
+    assert "方案已经确认" in list(jieba.cut(text))
+    memoize_jieba()  # a second call does not wrap it twice
+    assert list(jieba.cut(text, cut_all=True)) == list(jieba.dt.cut(text, cut_all=True))
