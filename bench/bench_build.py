@@ -660,7 +660,7 @@ def bench_serve(tmp: Path, edits: int) -> dict:
                 stamp, line = lines.get(timeout=max(0.01, deadline - time.monotonic()))
             except queue.Empty:
                 raise BenchError(f"mkdocs serve: no '{pattern}' within {timeout:.0f} s:\n"
-                                 + "\n".join(transcript[-20:])) from None
+                                 + "\n".join(transcript[-60:])) from None
             if line is None:
                 raise BenchError("mkdocs serve exited:\n" + "\n".join(transcript[-20:]))
             transcript.append(line)
