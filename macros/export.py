@@ -296,13 +296,15 @@ def form_docx(playbook: Playbook, form: Form) -> bytes:
     document = parts["word/document.xml"].decode("utf-8")
     at = document.rindex("<w:sectPr")
     parts["word/document.xml"] = (document[:at] + body.xml() + document[at:]).encode("utf-8")
-    parts["docProps/core.xml"] = parts["docProps/core.xml"].replace(
-        _TITLE_MARK, xml_escape(clean(form.title)).encode("utf-8")).replace(
-        _SUBJECT_MARK, xml_escape(clean(playbook.title)).encode("utf-8"))
+    filled = {_TITLE_MARK: form.title, _SUBJECT_MARK: playbook.title}
+    parts["docProps/core.xml"] = _MARKS.sub(  # one pass: a title may contain a mark's text
+        lambda m: xml_escape(clean(filled[m.group(0)])).encode("utf-8"),
+        parts["docProps/core.xml"])
     return _fixed_zip(list(parts.items()))
 
 
 _TITLE_MARK, _SUBJECT_MARK = b"LUODI-FORM-TITLE", b"LUODI-FORM-SUBJECT"
+_MARKS = re.compile(re.escape(_TITLE_MARK) + b"|" + re.escape(_SUBJECT_MARK))
 
 
 @cache

@@ -51,6 +51,7 @@ log = logging.getLogger("mkdocs.plugins.luodi")
 # because mkdocs makes a new plugin object for each rebuild under `mkdocs serve`.
 _DOWNLOADS: dict[str, tuple[bytes, dict[str, bytes]]] = {}
 _SERVING = False  # set once `mkdocs serve` has made its first build
+_WARM_UP: threading.Thread | None = None  # imports for serve's rebuilds (on_serve)
 
 ASSETS = ("luodi.css", "luodi-search-worker.js")
 ASSET_DIR = "assets/luodi"
@@ -183,15 +184,17 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
             for path in download_paths(pb):
                 files.append(File.generated(config, path,
                                             abs_src_path=str(self._workdir / pb.id / path)))
+        downloads = bool(jobs)
         self._search_job = None
-        # Under `mkdocs serve` with nothing to download, no child starts: search's extras are
-        # quick here then (pypinyin is imported and search.py remembers every term's pinyin).
-        if self.engine == "luodi" and jobs:
+        if self.engine == "luodi":
             self._search_job = len(jobs)
             jobs.append((search_extras, (list(self.playbooks.values()), _nav_titles(config.nav))))
         # Rebuilds under `mkdocs serve` run the jobs here: only the first one pays for importing
-        # python-docx, openpyxl and pypinyin, and a rebuild redoes one playbook's files.
-        self._background = Background(jobs, here=_SERVING)
+        # python-docx, openpyxl and pypinyin, and a rebuild redoes one playbook's files. Search's
+        # extras alone are not worth a child either.
+        if _SERVING and _WARM_UP is not None:
+            _WARM_UP.join()  # the same imports must not run in two threads at once
+        self._background = Background(jobs, here=_SERVING or not downloads)
 
     def _background_result(self, job: int, what: str):
         try:
@@ -218,11 +221,12 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
             self._workdir = None
 
     def on_serve(self, server, config, builder):
-        global _SERVING
+        global _SERVING, _WARM_UP
         _SERVING = True  # the first build is done: rebuilds follow
         # While the server waits for the first edit, import what the rebuilds' jobs need.
         languages = {pb.language for pb in self.playbooks.values()}
-        threading.Thread(target=_warm_up, args=(languages,), daemon=True).start()
+        _WARM_UP = threading.Thread(target=_warm_up, args=(languages,), daemon=True)
+        _WARM_UP.start()
         memoize_jieba()
         server.watch(str(self.playbook_root(config)))
         return server
@@ -302,10 +306,7 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
             return
         if self.engine != "luodi" or not index.exists():
             return
-        if self._search_job is not None:
-            extras = self._background_result(self._search_job, "the search index's extras")
-        else:
-            extras = search_extras(self.playbooks.values(), _nav_titles(config.nav))
+        extras = self._background_result(self._search_job, "the search index's extras")
         data = json.loads(index.read_text(encoding="utf-8"))
         enrich_index(data, extras)
         index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")),
@@ -586,9 +587,12 @@ def memoize_jieba() -> None:
     """Make jieba remember how it cut each piece of Chinese text, for `mkdocs serve`.
 
     Material's search cuts all of every page's Chinese again on each rebuild: about a seventh
-    of a rebuild of the default site, though an edit changes a few pages. The memory is
-    dropped whenever jieba's dictionary changes (a user dictionary loaded, another dictionary
-    set), so every cut is the one jieba would make. Builds (`mkdocs build`) are left alone.
+    of a rebuild of the default site, though an edit changes a few pages. The memory is dropped
+    whenever jieba loads a dictionary (Material sets `jieba_dict` again on each rebuild, so with
+    that option nothing is remembered), and when words are added (`jieba_dict_user`, add_word)
+    and change its word count or total frequency. Not noticed: del_word, or a frequency changed
+    so that the total stays the same, between two rebuilds; Material does neither. Builds
+    (`mkdocs build`) are left alone.
     """
     try:
         import jieba
@@ -604,7 +608,9 @@ def memoize_jieba() -> None:
         if cut_all or not HMM or use_paddle:
             return cut(sentence, cut_all=cut_all, HMM=HMM, use_paddle=use_paddle)
         tokenizer = jieba.dt
-        state = (id(tokenizer), tokenizer.dictionary, tokenizer.total, len(tokenizer.FREQ))
+        tokenizer.check_initialized()  # as cut() would: (re)load a dictionary that was set
+        state = (id(tokenizer), id(tokenizer.FREQ), tokenizer.dictionary, tokenizer.total,
+                 len(tokenizer.FREQ))
         if state != dictionary[0] or len(memo) > 500_000:
             memo.clear()
             dictionary[0] = state

@@ -1,6 +1,7 @@
 """macros/background.py: the child process that makes downloads and search extras during a build."""
 
 import operator
+import os
 import subprocess
 import sys
 import textwrap
@@ -16,10 +17,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_jobs_run_in_a_child_in_order():
-    bg = Background([(operator.add, (1, 2)), (str.upper, ("luodi",)), (len, ([1, 2, 3],))])
+    bg = Background([(operator.add, (1, 2)), (str.upper, ("luodi",)), (len, ([1, 2, 3],)),
+                     (os.getpid, ())])
     try:
-        assert bg._child is not None
         assert [bg.result(2), bg.result(0), bg.result(1)] == [3, 3, "LUODI"]
+        assert bg.result(3) != os.getpid()
+        assert all(bg.ran_in_child(i) for i in range(4))
     finally:
         bg.close()
 
@@ -35,12 +38,28 @@ def test_a_failing_job_is_reported_with_its_type_and_message_and_the_others_stil
 
 
 def test_what_a_job_prints_does_not_corrupt_the_results():
-    bg = Background([(print, ("noise on stdout",)), (operator.mul, (6, 7))])
+    bg = Background([(print, ("noise on stdout",)), (operator.mul, (6, 7)), (os.getpid, ())])
     try:
         assert bg.result(0) is None
         assert bg.result(1) == 42
+        assert bg.result(2) != os.getpid()
+        assert all(bg.ran_in_child(i) for i in range(3))  # not made here after a bad frame
     finally:
         bg.close()
+
+
+def test_a_failing_job_run_here_is_reported_in_one_line_too():
+    bg = Background([(int, ("x",))], here=True)
+    with pytest.raises(JobFailed, match=r"^ValueError: invalid literal for int\(\)"):
+        bg.result(0)
+    bg.close()
+
+
+def test_jobs_that_cannot_be_pickled_run_here():
+    bg = Background([(lambda: os.getpid(), ())])
+    assert bg._child is None
+    assert bg.result(0) == os.getpid()
+    bg.close()
 
 
 def test_jobs_run_here_when_no_child_can_start(monkeypatch):
@@ -55,11 +74,12 @@ def test_jobs_run_here_when_no_child_can_start(monkeypatch):
 
 
 def test_jobs_run_here_when_the_child_dies():
-    bg = Background([(time.sleep, (0.3,)), (operator.add, (1, 2))])
+    bg = Background([(time.sleep, (0.3,)), (os.getpid, ())])
     bg._child.kill()
     try:
-        assert bg.result(1) == 3
+        assert bg.result(1) == os.getpid()
         assert bg.result(0) is None
+        assert not bg.ran_in_child(1)
     finally:
         bg.close()
 

@@ -55,18 +55,52 @@ def test_serve_remembers_jiebas_cuts_until_its_dictionary_changes(monkeypatch, t
 
     from macros.plugin import memoize_jieba
 
-    monkeypatch.setattr(jieba, "cut", jieba.cut)  # put back the real one after the test
+    real_cut = jieba.cut
+    calls = []
+
+    def counted_cut(sentence, *args, **kwargs):
+        calls.append(sentence)
+        return real_cut(sentence, *args, **kwargs)
+
+    monkeypatch.setattr(jieba, "cut", counted_cut)  # the real one is back after the test
     text = "灰度发布方案已经确认"
-    expected = list(jieba.cut(text))
+    expected = list(real_cut(text))
     memoize_jieba()
-    assert jieba.cut.luodi_memo
+    memoized = jieba.cut
+    assert memoized.luodi_memo
     assert list(jieba.cut(text)) == expected
-    assert list(jieba.cut(text)) == expected  # the second time from memory
+    assert list(jieba.cut(text)) == expected
+    assert calls == [text]  # the second time from memory
     assert list(jieba.cut(text.encode("utf-8"))) == expected  # Material passes bytes
     # A new dictionary word changes the cut: the memory must not hide it.
     monkeypatch.setattr(jieba.dt, "FREQ", dict(jieba.dt.FREQ))
     monkeypatch.setattr(jieba.dt, "total", jieba.dt.total)
     jieba.add_word("方案已经确认", freq=10_000_000)
     assert "方案已经确认" in list(jieba.cut(text))
-    memoize_jieba()  # a second call does not wrap it twice
-    assert list(jieba.cut(text, cut_all=True)) == list(jieba.dt.cut(text, cut_all=True))
+    memoize_jieba()
+    assert jieba.cut is memoized  # not wrapped twice
+    assert list(jieba.cut(text, cut_all=True)) == list(real_cut(text, cut_all=True))
+
+
+def test_the_memory_is_dropped_when_a_dictionary_is_set_again(monkeypatch, tmp_path):
+    # Material calls jieba.set_dictionary on every rebuild when `jieba_dict` is configured: a
+    # dictionary file edited in place must give the new cuts.
+    import jieba
+
+    from macros.plugin import memoize_jieba
+
+    monkeypatch.setattr(jieba, "cut", jieba.cut)
+    monkeypatch.setattr(jieba.dt, "dictionary", jieba.dt.dictionary)
+    monkeypatch.setattr(jieba.dt, "FREQ", jieba.dt.FREQ)
+    monkeypatch.setattr(jieba.dt, "total", jieba.dt.total)
+    monkeypatch.setattr(jieba.dt, "initialized", jieba.dt.initialized)
+    monkeypatch.setattr(jieba.dt, "cache_file", str(tmp_path / "jieba.cache"))
+    words = tmp_path / "dict.txt"
+    words.write_text("灰度 100 n\n发布 100 v\n方案 100 n\n", encoding="utf-8")
+    memoize_jieba()
+    jieba.set_dictionary(str(words))
+    assert list(jieba.cut("灰度发布方案")) == ["灰度", "发布", "方案"]
+    words.write_text("灰度 100 n\n发布 100 v\n方案 100 n\n灰度发布方案 1000 n\n",
+                     encoding="utf-8")
+    jieba.set_dictionary(str(words))
+    assert list(jieba.cut("灰度发布方案")) == ["灰度发布方案"]
