@@ -43,8 +43,8 @@ def _md_line(line: str) -> str:
 
 
 def md_inline(text: str) -> str:
-    """Plain text on one line (headings, list items, table cells)."""
-    return md(" ".join(text.split()))
+    """Plain text on one line (headings, list items, table cells): md() of one line."""
+    return _md_line(" ".join(text.split()).replace("&", "&amp;").replace("<", "&lt;"))
 
 
 def h(text) -> str:
