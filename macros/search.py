@@ -13,12 +13,12 @@ never hides anything, because words also match inside longer words.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterable, Iterator
 
 from .i18n import CATALOG
-from .model import Node, Playbook
+from .model import Playbook
+from .validate import walk
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _MAX_TERM = 10  # the worker tries words up to this many characters
@@ -73,19 +73,14 @@ def pinyin_table(terms: Iterable[str]) -> list[list[str]]:
     return rows
 
 
-def titles(node: Node) -> Iterator[str]:
+def titles(playbook: Playbook) -> Iterator[str]:
     """Every title, name and term in a playbook (phases, items, roles, modules, lessons, forms,
     KPIs, risks, glossary …): what readers may spell in pinyin."""
-    for f in dataclasses.fields(node):
-        value = getattr(node, f.name)
-        if f.name in ("title", "name", "term") and isinstance(value, str):
-            yield value
-        elif isinstance(value, Node):
-            yield from titles(value)
-        elif isinstance(value, (list, tuple)):
-            for element in value:
-                if isinstance(element, Node):
-                    yield from titles(element)
+    for node in walk(playbook):
+        for name in ("title", "name", "term"):
+            value = getattr(node, name, None)
+            if isinstance(value, str):
+                yield value
 
 
 def _depth(pb: Playbook, playbooks: list[Playbook]) -> int:
