@@ -30,6 +30,16 @@ DOWNLOADS = {
 }
 
 
+# Pagefind's bundle (search: pagefind) as it names its files: index files carry a content hash.
+PAGEFIND = {
+    "pagefind/pagefind.js": b"export {}",
+    "pagefind/pagefind-entry.json": b'{"version":"1.5.2"}',
+    "pagefind/pagefind.zh_b28f6c9c4f.pf_meta": b"\x1f\x8b meta",
+    "pagefind/index/zh_10947e3.pf_index": b"\x1f\x8b index",
+    "pagefind/fragment/zh_099b6fa.pf_fragment": b"\x1f\x8b fragment",
+}
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -58,7 +68,7 @@ def site_root(default_site, tmp_path_factory) -> Path:
     """The default site, plus a few download files (a copy: default_site is shared)."""
     root = tmp_path_factory.mktemp("www") / "site"
     shutil.copytree(default_site, root)
-    for name, data in DOWNLOADS.items():
+    for name, data in {**DOWNLOADS, **PAGEFIND}.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_bytes(data)
     return root
@@ -173,6 +183,15 @@ def test_hashed_assets_are_cached_for_a_year_and_others_revalidated(nginx, site_
     # Luodi's own assets keep their names from build to build: revalidated.
     status, headers, _ = _get(nginx + "/assets/luodi/luodi.css")
     assert status == 200 and headers["Cache-Control"] == "no-cache"
+
+
+def test_pagefind_index_files_are_cached_for_a_year_and_its_entry_points_revalidated(nginx):
+    for name in PAGEFIND:
+        status, headers, body = _get(nginx + "/" + name)
+        assert status == 200 and body == PAGEFIND[name]
+        hashed = ".pf_" in name
+        assert headers["Cache-Control"] == (
+            "public, max-age=31536000, immutable" if hashed else "no-cache"), name
 
 
 def test_missing_page_gets_the_sites_404_page(nginx, site_root):
