@@ -66,9 +66,11 @@ class Background:
             log.debug("Luodi: jobs run in this process (%s: %s)", type(exc).__name__, exc)
             return
         try:
+            # cwd: `python -c` puts the working directory first on the path, and a project of
+            # mkdocs-macros may have a macros/ folder of its own there. The jobs use no paths.
             self._child = subprocess.Popen(
                 [sys.executable, "-c", _CHILD, _PACKAGE_PARENT], stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=_PACKAGE_PARENT)
         except OSError:  # no second process here (a sandbox): result() runs each job itself
             return
         self._reader = threading.Thread(target=self._read, args=(payload,), daemon=True)

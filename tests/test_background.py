@@ -111,3 +111,19 @@ def test_jobs_asked_to_run_here_start_no_child():
     assert bg._child is None
     assert bg.result(0) == 3
     bg.close()
+
+
+def test_a_projects_own_macros_folder_does_not_stop_the_child(tmp_path, monkeypatch):
+    # mkdocs-macros projects often have a macros/ folder of their own next to mkdocs.yml.
+    decoy = tmp_path / "macros"
+    decoy.mkdir()
+    (decoy / "__init__.py").write_text("raise ImportError('a project module')\n")
+    monkeypatch.chdir(tmp_path)
+    # As for an installed Luodi: its folder is on the child's path already, after the cwd.
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    bg = Background([(os.getpid, ())])
+    try:
+        assert bg.result(0) != os.getpid()
+        assert bg.ran_in_child(0)
+    finally:
+        bg.close()
