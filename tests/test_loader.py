@@ -44,3 +44,23 @@ def test_byte_order_mark_is_accepted():
 def test_colons_inside_chinese_text_are_fine():
     result = loader.load_text("id: x\ndetail: 注意：先备份\nnote: |\n  步骤：一\n", "f.yaml")
     assert result.diagnostics == []
+
+
+def test_loading_leaves_no_reference_cycles_behind():
+    # The loaded YAML (hundreds of thousands of small objects at 10,000 items) must be freed
+    # when loading ends, not linger as cyclic garbage for the collector (bench/).
+    import gc
+    from pathlib import Path
+
+    from macros.validate import load_playbooks
+
+    root = Path(__file__).resolve().parent.parent / "playbooks"
+    gc.collect()
+    gc.disable()
+    try:
+        result = load_playbooks(root)
+        assert result.ok and "crm-rollout" in result.playbooks  # a fork, merged over its parent
+        left = [o for o in gc.get_objects() if isinstance(o, (loader.Map, loader.Seq))]
+        assert not left, f"{len(left)} loaded YAML containers still alive"
+    finally:
+        gc.enable()
