@@ -474,9 +474,10 @@ def _fixed_zip(entries: list[tuple[str, bytes]]) -> bytes:
 # ------------------------------------------------------------------ the site
 
 
-def site_downloads(playbook: Playbook) -> dict[str, bytes]:
-    """The files published next to a playbook's pages, by path relative to the site root."""
-    return {path: make() for path, make in _download_makers(playbook)}
+def site_downloads(playbook: Playbook, json_bytes: bytes | None = None) -> dict[str, bytes]:
+    """The files published next to a playbook's pages, by path relative to the site root;
+    `json_bytes`: playbook_json(playbook) when the caller made it already."""
+    return {path: make() for path, make in _download_makers(playbook, json_bytes)}
 
 
 def download_paths(playbook: Playbook) -> list[str]:
@@ -484,8 +485,8 @@ def download_paths(playbook: Playbook) -> list[str]:
     return [path for path, _ in _download_makers(playbook)]
 
 
-def _download_makers(playbook: Playbook):
-    yield download_path(playbook, "json"), lambda: playbook_json(playbook)
+def _download_makers(playbook: Playbook, json_bytes: bytes | None = None):
+    yield download_path(playbook, "json"), lambda: json_bytes or playbook_json(playbook)
     yield download_path(playbook, "csv"), lambda: checklist_csv(playbook)
     yield download_path(playbook, "xlsx"), lambda: checklist_xlsx(playbook)
     for form in playbook.forms:

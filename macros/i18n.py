@@ -143,7 +143,6 @@ CATALOG: dict[str, dict[str, str]] = {
         "fork-summary": "基于「{title}」的项目分支：只写与之不同的部分，其余继承。",
         "drift-title": "上游已变更，请复核",
         # readers and trainers: printable handout (render/handout.py)
-        "handout": "打印讲义",
         "handout-title": "{role}：培训讲义",
         "handout-link": "打印讲义：职责、检查项与全部课程内容",
         "handout-hint": "本页汇总本角色的职责、各阶段检查项和全部培训课程，用浏览器打印即可得到纸质讲义。",
@@ -312,7 +311,6 @@ CATALOG: dict[str, dict[str, str]] = {
         "playbooks": "Playbooks",
         "fork-summary": "Project fork of “{title}”: it holds only what differs.",
         "drift-title": "Changed upstream: please review",
-        "handout": "Printable handout",
         "handout-title": "{role}: training handout",
         "handout-link": "Printable handout: responsibilities, items and every course",
         "handout-hint": "This page gathers the role's responsibilities, its checklist items of every "

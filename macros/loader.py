@@ -89,7 +89,7 @@ _FULLWIDTH_KEY = re.compile(r"^([ ]*(?:-[ ]+)?)([A-Za-z_][A-Za-z0-9_]*)[ ]*：")
 # Only the format's own keys count: "- UAT：全部通过" is text, "title：准备" a typo.
 _FORMAT_KEYS = frozenset(
     f.name for cls in vars(model).values() if dataclasses.is_dataclass(cls)
-    for f in dataclasses.fields(cls)) | {"remove", "after", "based_on"}
+    for f in dataclasses.fields(cls)) | set(model.OVERLAY_KEYS)
 _BLOCK_START = re.compile(r"(?::|^[ ]*-)[ ]+[|>][-+0-9]*[ ]*$")
 _IDEOGRAPHIC_INDENT = re.compile(r"^[ \t]*\u3000")
 

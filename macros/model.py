@@ -30,6 +30,10 @@ PRIORITIES: tuple[str, ...] = ("must", "should", "could", "wont")
 Level = Literal["low", "medium", "high"]
 
 
+# Keys a fork's files may use besides the model's fields (overlay.py merges them away).
+OVERLAY_KEYS = ("remove", "after", "based_on")
+
+
 class Source(NamedTuple):
     """Where something was written: a file path as given to the loader, 1-based line and column.
 
@@ -413,8 +417,8 @@ class Playbook(Node):
         for phase, item in items:
             for module_id in item.modules:
                 by_module.setdefault(module_id, []).append((phase, item))
-            for role_id in dict.fromkeys(r for ids in item.raci_roles().values() for r in ids):
-                by_role.setdefault(role_id, []).append((phase, item, item.raci_letters(role_id)))
+            for role_id, letters in item.raci_by_role.items():
+                by_role.setdefault(role_id, []).append((phase, item, letters))
         return {
             "phase": {p.id: p for p in self.phases},
             "role": {r.id: r for r in self.roles},

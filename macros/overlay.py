@@ -24,9 +24,8 @@ from pathlib import Path
 
 from .diagnostics import Diagnostic, did_you_mean
 from .loader import Map, Seq
-from .model import Source
+from .model import OVERLAY_KEYS, Source
 
-OVERLAY_KEYS = ("remove", "after", "based_on")
 # A new identified object must name itself with one of these; an override need not.
 TITLE_KEYS = ("title", "name", "term", "label")
 PART_FOLDERS = ("phases", "roles", "forms")

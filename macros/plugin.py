@@ -180,7 +180,7 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
                 self._tempdir = tempfile.TemporaryDirectory(prefix="luodi-downloads-")
                 self._workdir = Path(self._tempdir.name)
             self._downloads.append((pb, key, len(jobs)))
-            jobs.append((site_downloads, (pb,)))
+            jobs.append((site_downloads, (pb, key)))  # the key is the playbook's JSON download
             for path in download_paths(pb):
                 files.append(File.generated(config, path,
                                             abs_src_path=str(self._workdir / pb.id / path)))

@@ -29,7 +29,7 @@ def md(text: str) -> str:
     """Plain text for a Markdown context: one paragraph per blank-line-separated block."""
     if not text:
         return ""
-    text = text.replace("&", "&amp;").replace("<", "&lt;")
+    text = _entities(text)
     blocks = [b for b in re.split(r"\n\s*\n", text.strip()) if b.strip()]
     return "\n\n".join("\n".join(_md_line(line) for line in block.splitlines())
                        for block in blocks)
@@ -44,7 +44,12 @@ def _md_line(line: str) -> str:
 
 def md_inline(text: str) -> str:
     """Plain text on one line (headings, list items, table cells): md() of one line."""
-    return _md_line(" ".join(text.split()).replace("&", "&amp;").replace("<", "&lt;"))
+    return _md_line(_entities(" ".join(text.split())))
+
+
+def _entities(text: str) -> str:
+    """'&' and '<' as entities: Markdown passes raw HTML through, entities print as typed."""
+    return text.replace("&", "&amp;").replace("<", "&lt;")
 
 
 def h(text) -> str:

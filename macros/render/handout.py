@@ -35,10 +35,6 @@ def path(playbook, role_id: str) -> str:
     return page_path(playbook, "role", role_id)[:-3] + "/handout.md"
 
 
-def title(ctx: Context, role: Role) -> str:
-    return ctx.t("handout-title", role=role.title)
-
-
 def link(ctx: Context, role: Role) -> str:
     """The link from the role page to its handout; not part of the page's search text."""
     return (f'<p class="luodi-handout-link" data-search-exclude><a href="'
@@ -66,4 +62,4 @@ def _as_chapter(markdown: str, prefix: str, keep: set[str]) -> str:
     return _HEADING.sub(one_down, markdown)
 
 
-__all__ = ["COURSE_SECTIONS", "link", "module_anchors", "path", "render", "title"]
+__all__ = ["COURSE_SECTIONS", "link", "module_anchors", "path", "render"]
