@@ -63,7 +63,7 @@ _MATERIAL_WORKER = re.compile(r"assets/javascripts/workers/search\.[0-9a-f]+\.mi
 READER_ASSETS = ("luodi-reader.css", "luodi-reader.js")
 LABELS_JS = "luodi-labels.js"
 VENDOR_FILES = ("vendor/iframe-worker/shim.js", "vendor/iframe-worker/LICENSE")
-IFRAME_WORKER_SHIM = f"{ASSET_DIR}/vendor/iframe-worker/shim.js"
+IFRAME_WORKER_SHIM = f"{ASSET_DIR}/{VENDOR_FILES[0]}"
 # The opening tag of an element with an id, for alias anchors; void elements cannot hold one.
 _OPEN_TAG = re.compile(r'<(?P<tag>[a-zA-Z][\w-]*)\b[^<>]*?\sid="(?P<id>[^"]+)"[^<>]*>')
 _CELL = re.compile(r"<t[dh]\b[^<>]*>")
@@ -100,6 +100,12 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         self.page_urls: set[str] = set()  # the documentation pages of this build
         self.engine = "luodi"  # the search engine this build uses (see _search_config)
         self.pagefind_binary: Path | None = None
+        self.nav_titles: list[str] = []  # titles written in mkdocs.yml's nav (on_config)
+        # Work in a second process (_background_start): downloads to collect, their folder.
+        self._background: Background | None = None
+        self._downloads: list[tuple[Playbook, bytes]] = []
+        self._workdir: Path | None = None
+        self._search_job: int | None = None
 
     def playbook_root(self, config) -> Path:
         return Path(config.config_file_path or ".").parent / self.config.playbooks
@@ -123,6 +129,7 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
     def on_config(self, config):
         self.load(config)
         self.pages = [(pb, spec) for pb in self.playbooks.values() for spec in playbook_pages(pb)]
+        self.nav_titles = _nav_titles(config.nav)  # hand-written pages' names, for pinyin
         if self.config.nav:
             sections = [playbook_nav(pb) for pb in self.playbooks.values()]
             if config.nav is None:
@@ -147,13 +154,8 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
             files.append(File.generated(
                 config, spec.src, content=page_markdown(spec, pb, config.use_directory_urls)))
         self._background_start(files, config)
-        for asset in ASSETS:
-            text = resources.files("macros").joinpath("assets", asset).read_text(encoding="utf-8")
-            files.append(File.generated(config, f"{ASSET_DIR}/{asset}", content=text))
-        if self.engine == "pagefind":
-            text = resources.files("macros").joinpath("assets", pagefind.WORKER).read_text(
-                encoding="utf-8")
-            files.append(File.generated(config, f"{ASSET_DIR}/{pagefind.WORKER}", content=text))
+        for asset in (*ASSETS, *([pagefind.WORKER] if self.engine == "pagefind" else [])):
+            files.append(_asset_file(config, asset))
         self._reader_files(files, config)
         return files
 
@@ -165,8 +167,8 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
     # search's extras are collected in on_post_build.
 
     def _background_start(self, files: Files, config) -> None:
-        self._downloads: list[tuple[Playbook, bytes, int]] = []  # playbook, its JSON, job
-        self._workdir: Path | None = None
+        self._downloads = []  # (playbook, its JSON); job i makes the downloads of entry i
+        self._workdir = None
         jobs = []
         for pb in self.playbooks.values():
             key = playbook_json(pb)
@@ -179,7 +181,7 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
                 # TemporaryDirectory also removes itself at exit if a build never finishes.
                 self._tempdir = tempfile.TemporaryDirectory(prefix="luodi-downloads-")
                 self._workdir = Path(self._tempdir.name)
-            self._downloads.append((pb, key, len(jobs)))
+            self._downloads.append((pb, key))
             jobs.append((site_downloads, (pb, key)))  # the key is the playbook's JSON download
             for path in download_paths(pb):
                 files.append(File.generated(config, path,
@@ -188,7 +190,7 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         self._search_job = None
         if self.engine == "luodi":
             self._search_job = len(jobs)
-            jobs.append((search_extras, (list(self.playbooks.values()), _nav_titles(config.nav))))
+            jobs.append((search_extras, (list(self.playbooks.values()), self.nav_titles)))
         # Rebuilds under `mkdocs serve` run the jobs here: only the first one pays for importing
         # python-docx, openpyxl and pypinyin, and a rebuild redoes one playbook's files. Search's
         # extras alone are not worth a child either.
@@ -204,7 +206,7 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
 
     def _downloads_collect(self) -> None:
         downloads, self._downloads = self._downloads, []
-        for pb, key, job in downloads:
+        for job, (pb, key) in enumerate(downloads):
             made = self._background_result(job, f"the downloads of playbook '{pb.id}'")
             for path, data in made.items():
                 target = self._workdir / pb.id / path
@@ -213,10 +215,10 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
             _DOWNLOADS[pb.id] = (key, made)
 
     def _background_close(self) -> None:
-        if getattr(self, "_background", None) is not None:
+        if self._background is not None:
             self._background.close()
             self._background = None
-        if getattr(self, "_workdir", None) is not None:
+        if self._workdir is not None:
             self._tempdir.cleanup()
             self._workdir = None
 
@@ -315,9 +317,9 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
     # ------------------------------------------------------------ readers: assets and pages
 
     def _reader_config(self, config) -> None:
-        config.extra_css.append(f"{ASSET_DIR}/luodi-reader.css")
+        config.extra_css.append(f"{ASSET_DIR}/{READER_ASSETS[0]}")
         config.extra_javascript.append(f"{ASSET_DIR}/{LABELS_JS}")
-        config.extra_javascript.append(f"{ASSET_DIR}/luodi-reader.js")
+        config.extra_javascript.append(f"{ASSET_DIR}/{READER_ASSETS[1]}")
         # Material's offline plugin adds the iframe-worker shim from a public CDN unless a
         # polyfill named iframe-worker is there already: use the copy the site ships.
         polyfills = [p for p in config.extra.get("polyfills") or []
@@ -328,10 +330,8 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
             config.extra["polyfills"] = polyfills
 
     def _reader_files(self, files: Files, config) -> None:
-        assets = resources.files("macros").joinpath("assets")
         for name in (*READER_ASSETS, *VENDOR_FILES):
-            text = assets.joinpath(*name.split("/")).read_text(encoding="utf-8")
-            files.append(File.generated(config, f"{ASSET_DIR}/{name}", content=text))
+            files.append(_asset_file(config, name))
         files.append(File.generated(config, f"{ASSET_DIR}/{LABELS_JS}", content=_labels_js()))
 
     def _reader_page(self, html: str, page) -> str:
@@ -492,6 +492,13 @@ def _offline_enabled(config) -> bool:
         if name.split("/")[-1] == "offline" and getattr(plugin.config, "enabled", False):
             return True
     return False
+
+
+def _asset_file(config, name: str) -> File:
+    """A file of macros/assets/ (name relative to it), published under assets/luodi/."""
+    text = resources.files("macros").joinpath("assets", *name.split("/")).read_text(
+        encoding="utf-8")
+    return File.generated(config, f"{ASSET_DIR}/{name}", content=text)
 
 
 def _labels_js() -> str:
