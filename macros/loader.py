@@ -281,7 +281,7 @@ class _Builder:
 
     def child(self, node, depth: int):
         """build(), with the common case (a plain text scalar) inlined: most nodes are that."""
-        if node.__class__ is _ScalarNode and node.tag == _STR:
+        if node.__class__ is _ScalarNode and node.tag == _STR and depth <= MAX_DEPTH:
             node_id = id(node)
             if node_id in self.seen:
                 self._alias_error()

@@ -64,3 +64,14 @@ def test_loading_leaves_no_reference_cycles_behind():
         assert not left, f"{len(left)} loaded YAML containers still alive"
     finally:
         gc.enable()
+
+
+def test_too_deep_is_the_same_for_text_and_numbers():
+    # The fast path for text values must keep the depth limit that every other value has.
+    def nested(value: str) -> str:
+        return "".join("  " * n + f"k{n}:\n" for n in range(loader.MAX_DEPTH - 1)) + \
+            "  " * (loader.MAX_DEPTH - 1) + f"x: {value}\n"
+
+    for value in ("5", "text"):
+        codes = [d.code for d in loader.load_text(nested(value), "deep.yaml").diagnostics]
+        assert codes == ["too-deep"], (value, codes)
