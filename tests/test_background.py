@@ -6,14 +6,12 @@ import subprocess
 import sys
 import textwrap
 import time
-from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from macros import background
 from macros.background import Background, JobFailed
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_jobs_run_in_a_child_in_order():

@@ -22,7 +22,8 @@ from conftest import ROOT
 NGINX = Path("/usr/sbin/nginx")
 CONF = ROOT / "deploy" / "nginx" / "luodi.conf"
 
-# Downloads as the site will offer them (forms, checklists); the default site has none yet.
+# Downloads with the file names the hosting must handle (Chinese names, each type); the default
+# site publishes its own downloads too (test_site.py).
 DOWNLOADS = {
     "downloads/验收确认书.docx": b"PK\x03\x04 not really a docx",
     "downloads/checklist.xlsx": b"PK\x03\x04 not really an xlsx",

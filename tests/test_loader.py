@@ -50,11 +50,12 @@ def test_loading_leaves_no_reference_cycles_behind():
     # The loaded YAML (hundreds of thousands of small objects at 10,000 items) must be freed
     # when loading ends, not linger as cyclic garbage for the collector (bench/).
     import gc
-    from pathlib import Path
+
+    from conftest import ROOT
 
     from macros.validate import load_playbooks
 
-    root = Path(__file__).resolve().parent.parent / "playbooks"
+    root = ROOT / "playbooks"
     gc.collect()
     gc.disable()
     try:

@@ -50,7 +50,7 @@ def test_serve_rebuilds_when_a_playbook_changes(tmp_path):
         log.close()
 
 
-def test_serve_remembers_jiebas_cuts_until_its_dictionary_changes(monkeypatch, tmp_path):
+def test_serve_remembers_jiebas_cuts_until_its_dictionary_changes(monkeypatch):
     import jieba
 
     from macros.plugin import memoize_jieba
