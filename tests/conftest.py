@@ -66,6 +66,21 @@ def default_site(tmp_path_factory) -> Path:
     return site
 
 
+@pytest.fixture(scope="session")
+def renamed_sample_site(tmp_path_factory):
+    """The sample playbook built, then built again with a phase, an item and a module renamed
+    (old ids as aliases): (site folder, the second build). test_reader checks the pages,
+    test_browser_reader follows the old links."""
+    from test_reader import rename_sample
+
+    root = tmp_path_factory.mktemp("renamed-sample")
+    project = make_project(root / "p", FIXTURES)
+    site = root / "site"
+    assert build_site(project, site).returncode == 0  # the old ids, as published
+    rename_sample(project / "playbooks", item=True, module=True, phase=True)
+    return site, build_site(project, site)
+
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",

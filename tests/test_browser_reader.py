@@ -7,7 +7,6 @@ import json
 
 import pytest
 from conftest import FIXTURES, ROOT, build_site, make_project, serve
-from test_reader import rename_sample
 
 from macros.validate import load_playbooks
 
@@ -263,14 +262,9 @@ def test_copy_link_without_clipboard_shows_the_url(page, site_url):
 
 
 @pytest.fixture(scope="session")
-def alias_site_url(tmp_path_factory):
+def alias_site_url(renamed_sample_site):
     """The sample playbook with a phase, an item and a module renamed, old ids as aliases."""
-    root = tmp_path_factory.mktemp("alias-site")
-    project = make_project(root / "p", FIXTURES)
-    site = root / "site"
-    assert build_site(project, site).returncode == 0  # the old ids, as published
-    rename_sample(project / "playbooks", item=True, module=True, phase=True)
-    done = build_site(project, site)
+    site, done = renamed_sample_site
     assert done.returncode == 0, done.stderr
     url, stop = serve(site)
     yield url

@@ -279,11 +279,8 @@ def test_removed_anchor_warns_and_fails_strict_until_an_alias_keeps_it(sample_pr
     assert {"prep-team", "prep-core-team"} <= set(anchors["sample/phases/prep/"])
 
 
-def test_renamed_pages_leave_redirects_behind(sample_project, tmp_path):
-    site = tmp_path / "site"
-    assert build_site(sample_project, site).returncode == 0
-    rename_sample(sample_project / "playbooks", item=True, module=True, phase=True)
-    done = build_site(sample_project, site)
+def test_renamed_pages_leave_redirects_behind(renamed_sample_site):
+    site, done = renamed_sample_site
     assert done.returncode == 0, done.stderr
     assert "is gone" not in done.stderr
     old_phase = page(site, "sample/phases/prep")
