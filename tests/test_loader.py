@@ -76,3 +76,64 @@ def test_too_deep_is_the_same_for_text_and_numbers():
     for value in ("5", "text"):
         codes = [d.code for d in loader.load_text(nested(value), "deep.yaml").diagnostics]
         assert codes == ["too-deep"], (value, codes)
+
+
+# Every plain or quoted scalar form the resolver shortcut could get wrong: the strict loader must
+# give each the tag PyYAML's own safe loader gives.
+_SCALARS = [
+    "yes", "No", "on", "OFF", "y", "n", "true", "False", "~", "null", "Null", "", "0", "010",
+    "0o17", "0x1F", "1_000", "+1", "-2", "1.10", ".5", "-.inf", ".NaN", "1e3", "190:20:30",
+    "2024-01-02", "2024-1-2 10:00:00", "=", "<<", "title", "标题", "owner", "t", "o", "f",
+    "'yes'", '"010"', "'2024-01-02'", "R&D", "n/a", "No.1", "1.2.3", "[1, y]", "{a: on}",
+]
+
+
+def test_the_resolver_shortcut_reads_scalars_as_pyyaml_does():
+    import yaml
+
+    def tags(node):
+        if isinstance(node, yaml.ScalarNode):
+            return node.tag
+        if isinstance(node, yaml.SequenceNode):
+            return node.tag, [tags(n) for n in node.value]
+        return node.tag, [(tags(k), tags(v)) for k, v in node.value]
+
+    for scalar in _SCALARS:
+        text = f"k: {scalar}\n"
+        ours = tags(yaml.compose(text, Loader=loader._Loader))
+        assert ours == tags(yaml.compose(text, Loader=yaml.SafeLoader)), scalar
+    assert tags(yaml.compose("k: [1, on]\n", Loader=loader._Loader))[1][0][1][1] == [
+        "tag:yaml.org,2002:int", "tag:yaml.org,2002:bool"]  # the walk does reach nested nodes
+
+
+def test_rules_registered_on_pyyaml_later_do_not_change_playbooks(monkeypatch):
+    import re
+
+    import yaml
+
+    for cls in (yaml.SafeLoader, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+        rules = {k: list(v) for k, v in cls.yaml_implicit_resolvers.items()}
+        monkeypatch.setattr(cls, "yaml_implicit_resolvers", rules)
+        yaml.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^ok$"), list("o"),
+                                   Loader=cls)
+    assert loader.load_text("id: x\nstatus: ok\n", "f.yaml").data == {"id": "x", "status": "ok"}
+
+
+def test_a_typo_after_chinese_colons_is_still_found():
+    # The quick look skips lines whose full-width colon is inside a value; the typo further
+    # down, and one on a last line without a newline, must still be reported.
+    text = "id: x\ndetail: 注意：先备份\nsummary: 说明：无\ntitle：准备"
+    for ending in ("", "\n"):
+        result = loader.load_text(text + ending, "f.yaml")
+        assert [(d.code, str(d.source)) for d in result.diagnostics] == \
+            [("fullwidth-colon", "f.yaml:4:6")], repr(ending)
+
+
+def test_an_alias_is_found_beside_text_with_an_ampersand():
+    # Text such as "A & B" or "R&D" does not turn alias tracking off: a real alias still fails.
+    for text in ("title: A & B\nx: &a [1]\ny: *a\n", "title: R&D\nx: &a [1]\ny: *a\n",
+                 "title: A & B\nx: &a text\ny: *a\n"):
+        result = loader.load_text(text, "f.yaml")
+        assert [d.code for d in result.diagnostics] == ["alias"], text
+    assert loader.load_text("title: A & B\nnote: R&D\n", "f.yaml").data == {
+        "title": "A & B", "note": "R&D"}
