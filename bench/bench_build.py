@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark: what Luodi's page generation costs on top of mkdocs + Material, at several sizes.
 
-For each size it writes a synthetic playbooks/ folder into a temporary directory and two mkdocs
+For each size it writes a synthetic playbooks/ folder into a temporary directory and three mkdocs
 projects that differ only in how the playbook pages come to exist:
 
   A  "luodi"  the repo's mkdocs.yml (luodi + macros plugins): Luodi loads, validates and
@@ -10,8 +10,10 @@ projects that differ only in how the playbook pages come to exist:
               into docs/, built with the same theme, markdown_extensions, search and tags
               config and an equivalent nav, but without the luodi and macros plugins. This is
               the floor: what mkdocs + Material cost anyway.
+  C  "macros" B plus the mkdocs-macros plugin with no module of macros: what mkdocs-macros
+              costs by itself. A/C is then Luodi's own share, C/B mkdocs-macros' share.
 
-Builds are interleaved (A B A B ...) and medians are reported, so that the noise of a shared
+Builds are interleaved (A B C A B C ...) and medians are reported, so that the noise of a shared
 machine hits both sides alike. It also measures `luodi validate` on a playbook of >= 10,000
 checklist items and the rebuild time of `mkdocs serve` after a playbook edit on the default
 site, and can profile one Luodi build (--profile 10).
@@ -273,8 +275,9 @@ title: 首页
 """
 
 
-def write_projects(base: Path, playbooks: Path, features: list[str] = ()) -> tuple[Path, Path, dict]:
-    """The two mkdocs projects of one size; returns (luodi dir, plain dir, facts).
+def write_projects(base: Path, playbooks: Path,
+                   features: list[str] = ()) -> tuple[Path, Path, Path, dict]:
+    """The three mkdocs projects of one size; returns (luodi, plain, macros dirs, facts).
     `features`: extra theme features for both sides (an experiment, e.g. navigation.prune)."""
     config = _with_features(repo_config(), list(features))
     tags_md = REPO / "docs" / "tags.md"
@@ -346,13 +349,25 @@ def write_projects(base: Path, playbooks: Path, features: list[str] = ()) -> tup
             cfg_b[key] = extra[key]
     _write_config(cfg_b, b / "mkdocs.yml")
 
+    # C: B plus mkdocs-macros, with the repo's options but no module (the module is Luodi's).
+    c = base / "macros"
+    c.mkdir()
+    macros_entry = next((e for e in config.get("plugins", []) if _plugin_name(e) == "macros"),
+                        "macros")
+    options = dict(macros_entry["macros"] or {}) if isinstance(macros_entry, dict) else {}
+    # The default module, main.py, is absent here: mkdocs-macros then goes on without one.
+    options.pop("module_name", None)
+    cfg_c = dict(cfg_b, docs_dir=str(b / "docs"), plugins=[*cfg_b["plugins"],
+                                                           {"macros": options}])
+    _write_config(cfg_c, c / "mkdocs.yml")
+
     facts.update(
         playbooks=len(result.playbooks), generated_pages=len(pages),
         assets=len(extra["files"]),
         items=sum(len(pb.items()) for pb in result.playbooks.values()),
         modules=sum(len(pb.modules()) for pb in result.playbooks.values()),
     )
-    return a, b, facts
+    return a, b, c, facts
 
 
 def _plugin_additions(config_file: Path, pages: dict[str, str]) -> dict:
@@ -542,7 +557,7 @@ def bench_size(size: Size, tmp: Path, repeat: int, features: list[str] = ()) -> 
     logs = base / "logs"
     size.write(base / "playbooks")
     logs.mkdir(parents=True)
-    a, b, facts = write_projects(base, base / "playbooks", features)
+    a, b, c, facts = write_projects(base, base / "playbooks", features)
     row = {"size": size.name, **facts}
     log_line(f"[{size.name}] {facts['playbooks']} playbook(s), {facts['items']} items, "
              f"{facts['modules']} modules, {facts['generated_pages']} generated pages")
@@ -551,10 +566,10 @@ def bench_size(size: Size, tmp: Path, repeat: int, features: list[str] = ()) -> 
                 for r in range(repeat)]
     row["validate_s"] = median(validate)
 
-    runs: dict[str, list[Run]] = {"luodi": [], "plain": []}
+    runs: dict[str, list[Run]] = {"luodi": [], "plain": [], "macros": []}
     sizes: dict[str, tuple[int, int, int]] = {}
     for r in range(repeat):
-        for side, project in (("luodi", a), ("plain", b)):  # interleaved: A B A B ...
+        for side, project in (("luodi", a), ("plain", b), ("macros", c)):  # A B C A B C ...
             site = base / f"site-{side}-{r}"
             result = mkdocs_build(project, site, f"build {side} {size.name} {r}", logs)
             runs[side].append(result)
@@ -562,7 +577,7 @@ def bench_size(size: Size, tmp: Path, repeat: int, features: list[str] = ()) -> 
             total, html_pages = tree_size(site)
             sizes[side] = (total, index.stat().st_size if index.exists() else 0, html_pages)
             shutil.rmtree(site)  # keep the disk use to one site at a time
-            log_line(f"  run {r + 1}/{repeat} {side:5s} {result.seconds:7.2f} s  "
+            log_line(f"  run {r + 1}/{repeat} {side:6s} {result.seconds:7.2f} s  "
                      f"(CPU {result.cpu_seconds:7.2f} s)  peak RSS {result.max_rss_mb:6.0f} MB")
     for side in runs:
         row[f"{side}_s"] = median([x.seconds for x in runs[side]])
@@ -572,8 +587,12 @@ def bench_size(size: Size, tmp: Path, repeat: int, features: list[str] = ()) -> 
         row[f"{side}_site_bytes"], row[f"{side}_index_bytes"], row[f"{side}_html"] = sizes[side]
     row["ratio"] = row["luodi_s"] / row["plain_s"]
     row["cpu_ratio"] = row["luodi_cpu_s"] / row["plain_cpu_s"]
+    row["own_ratio"] = row["luodi_s"] / row["macros_s"]  # Luodi's own share
+    row["macros_ratio"] = row["macros_s"] / row["plain_s"]  # mkdocs-macros' own share
     ratios = [x.seconds / y.seconds for x, y in zip(runs["luodi"], runs["plain"], strict=True)]
     row["ratio_pairs"] = [round(x, 3) for x in ratios]
+    row["own_ratio_pairs"] = [round(x.seconds / y.seconds, 3)
+                              for x, y in zip(runs["luodi"], runs["macros"], strict=True)]
     shutil.rmtree(base)
     return row
 
@@ -759,7 +778,7 @@ def bench_profile(size: Size, tmp: Path, top: int, features: list[str] = ()) -> 
     """cProfile one Luodi build; the top functions inside macros/ and time by package."""
     base = tmp / f"profile-{size.name}"
     size.write(base / "playbooks")
-    a, _, facts = write_projects(base, base / "playbooks", features)
+    a, _, _, facts = write_projects(base, base / "playbooks", features)
     prof = base / "build.prof"
     cmd = [sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "mkdocs", "build",
            "--strict", "--quiet", "--config-file", "mkdocs.yml", "--site-dir", str(base / "site")]
@@ -836,14 +855,16 @@ def machine() -> dict:
 
 def table(rows: list[dict]) -> str:
     head = ("size", "playbooks", "items", "pages", "validate s", "luodi build s",
-            "plain build s", "ratio", "CPU s luodi/plain", "CPU ratio",
+            "plain build s", "ratio", "plain+macros build s", "luodi / plain+macros",
+            "plain+macros / plain", "CPU s luodi/plain", "CPU ratio",
             "peak RSS luodi/plain MB", "site MB", "search index MB")
     body = []
     for r in rows:
         body.append((
             r["size"], str(r["playbooks"]), str(r["items"]), str(r["luodi_html"]),
             f"{r['validate_s']:.2f}", f"{r['luodi_s']:.2f}", f"{r['plain_s']:.2f}",
-            f"{r['ratio']:.3f}", f"{r['luodi_cpu_s']:.1f} / {r['plain_cpu_s']:.1f}",
+            f"{r['ratio']:.3f}", f"{r['macros_s']:.2f}", f"{r['own_ratio']:.3f}",
+            f"{r['macros_ratio']:.3f}", f"{r['luodi_cpu_s']:.1f} / {r['plain_cpu_s']:.1f}",
             f"{r['cpu_ratio']:.3f}", f"{r['luodi_rss_mb']:.0f} / {r['plain_rss_mb']:.0f}",
             f"{r['luodi_site_bytes'] / MB:.1f}", f"{r['luodi_index_bytes'] / MB:.2f}"))
     lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
@@ -866,6 +887,11 @@ def verdicts(rows: list[dict], big: list[dict] | None, serve: dict | None) -> li
         out.append(f"build ratio luodi/plain <= 1.10 at every size: {'MET' if ok else 'NOT MET'} "
                    f"(worst wall-clock ratio {worst['ratio']:.3f} at {worst['size']}; worst CPU "
                    f"time ratio {cpu['cpu_ratio']:.3f} at {cpu['size']})")
+        own = max(rows, key=lambda r: r["own_ratio"])
+        out.append(f"of that, Luodi's own share (luodi / plain+macros): worst "
+                   f"{own['own_ratio']:.3f} at {own['size']}; mkdocs-macros' own share "
+                   f"(plain+macros / plain): " + ", ".join(
+                       f"{r['size']} {r['macros_ratio']:.3f}" for r in rows))
     scaled = sorted((r for r in rows if not r["size"].startswith("fork")),
                     key=lambda r: r["items"])
     if len(scaled) >= 2:
@@ -1005,6 +1031,9 @@ def main(argv: list[str] | None = None) -> int:
         log_line(table(rows))
         log_line("\npairwise ratios (luodi/plain, run by run): " + "; ".join(
             f"{r['size']} " + ", ".join(f"{x:.3f}" for x in r["ratio_pairs"]) for r in rows))
+        log_line("pairwise ratios (luodi/plain+macros, run by run): " + "; ".join(
+            f"{r['size']} " + ", ".join(f"{x:.3f}" for x in r["own_ratio_pairs"])
+            for r in rows))
         log_line("Luodi in-process work per size (load+validate / render all pages): " + "; ".join(
             f"{r['size']} {r['load_s']:.2f} / {r['render_s']:.2f} s" for r in rows))
     if any(s.forks for s in sizes):
