@@ -21,7 +21,6 @@ from .diagnostics import Diagnostic, did_you_mean, errors
 from .loader import Map, Seq, describe, load_file
 from .model import (
     ID_PATTERN,
-    PRIORITIES,
     SCHEMA_VERSION,
     Case,
     Criterion,
@@ -42,18 +41,13 @@ from .model import (
     Term,
 )
 from .overlay import OVERLAY_KEYS, Overlay, RawPlaybook
+from .render.pages import section_anchors
 
 _ID = re.compile(ID_PATTERN)
 YAML_SUFFIXES = (".yaml", ".yml")
 
 # Objects whose ids share one namespace per playbook: they become anchors and `luodi explain` ids.
 ANCHORED = (Item, Deliverable, Module, Lesson, Kpi, Risk, Goal, Pitfall, Case, Term, Criterion)
-# Anchors the renderers give their own sections; an object id equal to one would appear twice
-# on a page (render/*.py: the section headings of phase, role, course, form and table pages).
-RESERVED_ANCHORS = frozenset({
-    "checklist", "deliverables", "entry-criteria", "exit-criteria", "responsibilities", "items",
-    "modules", "objectives", "lessons", "exercises", "form-header", "criteria", "notes",
-    "signatures", "roadmap", "i-am", "goals", "forms", "more"})
 # Folder of each per-file kind, and its class.
 FOLDERS: dict[str, type] = {"phases": Phase, "roles": Role, "forms": Form}
 
@@ -524,18 +518,18 @@ def check_playbook(playbook: Playbook, all_playbooks: dict[str, Playbook]) -> li
 
     anchored = [o for o in objects if isinstance(o, ANCHORED)]
     unique("object", anchored, " in this playbook")
-    reserved = RESERVED_ANCHORS | {
-        *(f"priority-{p}" for p in PRIORITIES),
-        *(f"goals-{k}" for k in ("pain-point", "objective", "governance")),
-        *(f"category-{c}" for c in ("technical", "organizational", "budget")),
-        *(f"phase-{p.id}" for p in playbook.phases), *(f"sign-{r.id}" for r in playbook.roles),
-        *(f"exit-{n}" for p in playbook.phases for n in range(1, len(p.exit_criteria) + 1))}
-    for obj in anchored:
-        if obj.id in reserved:
-            out.append(Diagnostic(
-                obj.sources.get("id", obj.source), "reserved-id",
-                f"id '{obj.id}' is the anchor of a section Luodi writes on the same page",
-                f"choose another id, e.g. '{_what(type(obj)).split()[0]}-{obj.id}'"))
+    reserved = section_anchors(playbook)
+    fields = [f for form in playbook.forms for f in form.fields]  # anchors of their form's rows
+    for obj in [*anchored, *fields]:
+        names = [(obj.id, obj.sources.get("id", obj.source))]
+        names += list(zip(getattr(obj, "aliases", []), obj.sources.get("aliases[]", []),
+                          strict=False))
+        for name, where in names:
+            if name in reserved:
+                out.append(Diagnostic(
+                    where, "reserved-id",
+                    f"id '{name}' is the anchor of a section Luodi writes on the same page",
+                    f"choose another id, e.g. '{_what(type(obj)).split()[0]}-{name}'"))
     unique("phase", playbook.phases)
     unique("role", playbook.roles)
     unique("form", playbook.forms)

@@ -331,3 +331,27 @@ def test_macros_before_luodi_use_luodis_playbooks_folder_loaded_once(tmp_path):
         f"LOAD {project / 'kb'}"]
     index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert "示例实施手册" in index
+
+
+ANCHOR = re.compile(r'\{ #([^\s}]+)|\sid="([^"]*)"')
+
+
+def test_every_anchor_a_page_writes_is_an_object_id_or_a_declared_section_anchor():
+    # The validator refuses object ids equal to section anchors (section_anchors), so that no id
+    # is written twice on a page. That only holds if every fixed anchor is declared there.
+    from macros.render.pages import page_markdown, playbook_pages, section_anchors
+    from macros.validate import walk
+
+    pages = 0
+    for root in (ROOT / "playbooks", FIXTURES / "sample"):
+        result = load_playbooks(root)
+        assert result.ok, root
+        for pb in result.playbooks.values():
+            objects = {obj.id for obj in walk(pb) if isinstance(getattr(obj, "id", None), str)}
+            allowed = objects | section_anchors(pb)
+            for spec in playbook_pages(pb):
+                text = page_markdown(spec, pb)
+                written = {html.unescape(a or b) for a, b in ANCHOR.findall(text)}
+                assert written - allowed == set(), f"{pb.id}: {spec.src}"
+                pages += 1
+    assert pages > 100

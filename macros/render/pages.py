@@ -10,7 +10,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..model import Playbook
+from ..model import PRIORITIES, Playbook
 from . import (
     checklist,
     course,
@@ -114,3 +114,38 @@ def playbook_nav(pb: Playbook) -> dict:
                                      for f in pb.forms]})
     section.extend({t(kind): page_path(pb, kind)} for kind in TABLE_PAGES)
     return {h(pb.title): section}
+
+
+# The fixed anchors of the sections, rows and tables that Luodi's pages give themselves.
+SECTION_ANCHORS = frozenset({
+    # phase pages (checklist.py)
+    "entry-criteria", "exit-criteria", "deliverables", "checklist",
+    # role pages and handouts (manual.py, handout.py)
+    "responsibilities", "items", "modules", "courses",
+    # course pages (course.py)
+    *handout.COURSE_SECTIONS,
+    # form pages (form.py)
+    "form-header", "criteria", "notes", "signatures",
+    # the overview (overview.py)
+    "roadmap", "i-am", "goals", "forms", "more",
+})
+
+
+def section_anchors(pb: Playbook) -> frozenset[str]:
+    """Every anchor Luodi's pages give their own sections, rows and tables in this playbook.
+
+    Object ids are anchors too, so an object id equal to one of these would be written twice on
+    a page, and a link to it would land on whichever comes first: the validator refuses it.
+    tests/test_site.py checks that every id a generated page has is an object id or is here.
+    """
+    derived = {
+        *(f"priority-{p}" for p in PRIORITIES),  # checklist.py
+        *(f"goals-{kind}" for kind in overview.GOAL_KINDS),
+        *(f"category-{c}" for c in risks.CATEGORIES),
+        *(f"phase-{phase.id}" for phase in pb.phases),  # a role's items, by phase (manual.py)
+        *(f"sign-{role.id}" for role in pb.roles),  # form.py
+        *(f"exit-{n}" for phase in pb.phases for n in range(1, len(phase.exit_criteria) + 1)),
+        *(anchor for _, module in pb.modules() for anchor in handout.module_anchors(module.id)),
+        *(f"{case.id}-{part}" for case in pb.cases for part in ("results", "lessons", "items")),
+    }
+    return SECTION_ANCHORS | derived
