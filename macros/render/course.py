@@ -1,12 +1,18 @@
-"""The course page: one training module, the page trainers link to."""
+"""The course page: one training module, the page trainers link to. A role's handout holds
+all of the role's courses, each rendered here as a chapter."""
 
 from __future__ import annotations
 
 from ..model import Module, Role
 from .common import Context, bullet_list, drift_notice, heading, md, md_inline
 
+# The sections of a course; on a handout their anchors get the module id in front.
+SECTIONS = ("objectives", "lessons", "exercises", "items")
 
-def render(ctx: Context, role: Role, module: Module) -> str:
+
+def render(ctx: Context, role: Role, module: Module, level: int = 2, prefix: str = "") -> str:
+    """`level` is that of the section headings (lessons are one below); `prefix` goes in front of
+    the sections' anchors. Lesson anchors are object ids, unique in the playbook, and stay."""
     facts = [
         ctx.fact('for-role', ctx.role_md(role.id)),
         ctx.fact('format', md_inline(ctx.t('format-' + module.format))),
@@ -15,20 +21,20 @@ def render(ctx: Context, role: Role, module: Module) -> str:
                  if module.prerequisites else md_inline(ctx.t("none"))),
     ]
     parts = [drift_notice(ctx, module), md(module.summary), bullet_list(facts)]
-    parts.append(heading(2, ctx.t("objectives"), "objectives"))
+    parts.append(heading(level, ctx.t("objectives"), prefix + "objectives"))
     parts.append(bullet_list([md_inline(o) for o in module.objectives]))
     if module.lessons:
-        parts.append(heading(2, ctx.t("lessons"), "lessons"))
+        parts.append(heading(level, ctx.t("lessons"), prefix + "lessons"))
         for lesson in module.lessons:
-            parts.append(heading(3, lesson.title, lesson.id, "luodi-lesson"))
+            parts.append(heading(level + 1, lesson.title, lesson.id, "luodi-lesson"))
             if lesson.detail:
                 parts.append(md(lesson.detail))
     if module.exercises:
-        parts.append(heading(2, ctx.t("exercises"), "exercises"))
+        parts.append(heading(level, ctx.t("exercises"), prefix + "exercises"))
         parts.append(bullet_list([md_inline(e) for e in module.exercises]))
     items = ctx.playbook.index["items_by_module"].get(module.id, [])
     if items:
-        parts.append(heading(2, ctx.t("supports-items"), "items"))
+        parts.append(heading(level, ctx.t("supports-items"), prefix + "items"))
         parts.append(bullet_list([ctx.item_md(i.id) + ctx.paren(md_inline(p.title))
                                   for p, i in items]))
     return "\n\n".join(p for p in parts if p) + "\n"

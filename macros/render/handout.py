@@ -1,33 +1,21 @@
 """The printable handout of a role: its manual and every one of its courses, on one page.
 
 Nothing here renders a view of its own: the page is the role page (`manual.render`) followed by
-each module's course page (`course.render`), in prerequisite order. Two things are adjusted so
-that the pieces fit on one page: the course headings move one level down (each course is a
-chapter under its own heading), and the course sections' fixed anchors (objectives, lessons,
-exercises, items), which every course page has, get the module id in front so that no id is used
-twice on the page. Lesson anchors are object ids, unique in the playbook, and stay as they are.
+each module's course page (`course.render`), in prerequisite order, as a chapter: its headings
+one level down, and its sections' anchors (objectives, lessons, exercises, items), which every
+course has, with the module id in front so that no id is written twice on the page.
 """
 
 from __future__ import annotations
-
-import re
 
 from ..model import Role
 from . import course, manual
 from .common import Context, h, heading, modules_in_order, page_path
 
-# A heading line as common.heading() writes it: text, then `{ #anchor .class … }`. Text lines
-# never start with '#': md() escapes it.
-_HEADING = re.compile(r"^(#{1,5}) (.*) \{ #([^\s}]+)((?: \.[\w-]+)*) \}$", re.M)
-
-
-# The sections of a course page (course.render) whose anchors get the module id in front here.
-COURSE_SECTIONS = ("objectives", "lessons", "exercises", "items")
-
 
 def module_anchors(module_id: str) -> list[str]:
     """The anchors a module has on a handout (its chapter and its sections), for aliases."""
-    return [f"course-{module_id}", *(f"{module_id}-{s}" for s in COURSE_SECTIONS)]
+    return [f"course-{module_id}", *(f"{module_id}-{s}" for s in course.SECTIONS)]
 
 
 def path(playbook, role_id: str) -> str:
@@ -49,17 +37,9 @@ def render(ctx: Context, role: Role) -> str:
         parts.append(heading(2, ctx.t("handout-courses"), "courses", "luodi-handout-courses"))
     for module in modules:
         parts.append(heading(2, module.title, f"course-{module.id}", "luodi-handout-course"))
-        lessons = {lesson.id for lesson in module.lessons}
-        parts.append(_as_chapter(course.render(ctx, role, module).rstrip("\n"), module.id, lessons))
+        parts.append(course.render(ctx, role, module, level=3, prefix=f"{module.id}-")
+                     .rstrip("\n"))
     return "\n\n".join(p for p in parts if p) + "\n"
 
 
-def _as_chapter(markdown: str, prefix: str, keep: set[str]) -> str:
-    def one_down(m: re.Match) -> str:
-        anchor = m.group(3) if m.group(3) in keep else f"{prefix}-{m.group(3)}"
-        return f"{m.group(1)}# {m.group(2)} {{ #{anchor}{m.group(4)} }}"
-
-    return _HEADING.sub(one_down, markdown)
-
-
-__all__ = ["COURSE_SECTIONS", "link", "module_anchors", "path", "render"]
+__all__ = ["link", "module_anchors", "path", "render"]

@@ -123,7 +123,7 @@ SECTION_ANCHORS = frozenset({
     # role pages and handouts (manual.py, handout.py)
     "responsibilities", "items", "modules", "courses",
     # course pages (course.py)
-    *handout.COURSE_SECTIONS,
+    *course.SECTIONS,
     # form pages (form.py)
     "form-header", "criteria", "notes", "signatures",
     # the overview (overview.py)
