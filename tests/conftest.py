@@ -25,21 +25,43 @@ def sample_tree(tmp_path, monkeypatch) -> Path:
     return tmp_path / "playbooks" / "sample"
 
 
-def build_site(project: Path, site_dir: Path, *extra: str):
-    """Run a real `mkdocs build` of a project folder; returns the finished process."""
+def build_site(project: Path, site_dir: Path, *extra: str, strict: bool = True,
+               env: dict[str, str] | None = None):
+    """Run a real `mkdocs build` of a project folder; returns the finished process. Without
+    `strict` a warning does not fail the build (for tests of the warning); `env` is added to
+    the environment."""
     import os
     import subprocess
     import sys
 
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"),
-         "-d", str(site_dir), *extra], capture_output=True, text=True, env=env, cwd=project)
+        [sys.executable, "-m", "mkdocs", "build", *(["--strict"] if strict else []),
+         "-f", str(project / "mkdocs.yml"), "-d", str(site_dir), *extra],
+        capture_output=True, text=True, env=env, cwd=project)
 
 
-def make_project(root: Path, playbooks: Path, pages: dict[str, str] | None = None) -> Path:
-    """A minimal mkdocs project using the repo's mkdocs.yml, with its own playbooks and pages."""
-    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def with_luodi_options(config: str, **options: str) -> str:
+    """The text of a mkdocs.yml with more options for the luodi plugin (search: material …)."""
+    line = "      playbooks: playbooks\n"
+    assert line in config, "the repo's mkdocs.yml no longer sets luodi's playbooks option"
+    return config.replace(line, line + "".join(f"      {k}: {v}\n" for k, v in options.items()))
+
+
+def make_project(root: Path, playbooks: Path, pages: dict[str, str] | None = None,
+                 **luodi_options: str) -> Path:
+    """A minimal mkdocs project using the repo's mkdocs.yml, with its own playbooks and pages,
+    and more options for the luodi plugin if given."""
+    config = with_luodi_options((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), **luodi_options)
     # Keep the repo's theme, plugins and extensions; only the nav of hand-written pages changes.
     head, _, _ = config.partition("\nnav:")
     # Outside this repo there is no local macros/ folder: load the installed package instead.

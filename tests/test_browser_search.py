@@ -60,15 +60,14 @@ def all_words_found(page, base_url: str, query: str, words: list[str]) -> bool:
 @pytest.fixture(scope="module")
 def stock_site_url(tmp_path_factory):
     """The same site with Material's own search worker (luodi: search: material)."""
-    from conftest import FIXTURES, ROOT, build_site, serve  # noqa: F401
+    from conftest import ROOT, build_site, serve, with_luodi_options
 
     root = tmp_path_factory.mktemp("stock")
     shutil.copytree(ROOT / "docs", root / "docs")
     shutil.copytree(ROOT / "playbooks", root / "playbooks")
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    (root / "mkdocs.yml").write_text(
-        config.replace("module_name: macros", 'modules: ["luodi:macros"]')
-        .replace("      playbooks: playbooks", "      playbooks: playbooks\n      search: material"),
+    (root / "mkdocs.yml").write_text(with_luodi_options(
+        config.replace("module_name: macros", 'modules: ["luodi:macros"]'), search="material"),
         encoding="utf-8")
     done = build_site(root, root / "site")
     assert done.returncode == 0, done.stderr

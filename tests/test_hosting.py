@@ -17,7 +17,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, free_port
 
 NGINX = Path("/usr/sbin/nginx")
 CONF = ROOT / "deploy" / "nginx" / "luodi.conf"
@@ -39,12 +39,6 @@ PAGEFIND = {
     "pagefind/index/zh_10947e3.pf_index": b"\x1f\x8b index",
     "pagefind/fragment/zh_099b6fa.pf_fragment": b"\x1f\x8b fragment",
 }
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _main_conf(prefix: Path, server_conf: Path) -> str:
@@ -84,7 +78,7 @@ def nginx(site_root, tmp_path_factory):
     (prefix / "tmp").mkdir()
     error_log = prefix / "error.log"
     for _attempt in range(3):  # another process may take the free port before nginx does
-        port = _free_port()
+        port = free_port()
         server = CONF.read_text(encoding="utf-8")
         server, listens = re.subn(r"(?m)^(\s*)listen\s+[^;]+;", rf"\1listen 127.0.0.1:{port};",
                                   server)

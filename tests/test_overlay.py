@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -328,9 +326,7 @@ checklist:
     priority: should
 """)
     project = make_project(tmp_path / "project", sample_tree.parent)
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f",
-                           str(project / "mkdocs.yml"), "-d", str(tmp_path / "site")],
-                          capture_output=True, text=True)
+    done = build_site(project, tmp_path / "site", strict=False)  # the drift warning is the point
     assert done.returncode == 0, done.stderr
     assert "warning[drift]" in done.stderr
     page = (tmp_path / "site" / "fork" / "phases" / "prep" / "index.html").read_text(

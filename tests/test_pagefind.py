@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
 import sys
 
 import pytest
@@ -26,14 +24,7 @@ def pagefind_project(root, search: str = "pagefind"):
     """A project with the standard playbook and `search: <search>`."""
     playbooks = root / "playbooks"
     shutil.copytree(ROOT / "playbooks" / "standard", playbooks / "standard")
-    make_project(root, playbooks)
-    config = root / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8")
-    assert "      playbooks: playbooks\n" in text
-    config.write_text(text.replace("      playbooks: playbooks\n",
-                                   f"      playbooks: playbooks\n      search: {search}\n"),
-                      encoding="utf-8")
-    return root
+    return make_project(root, playbooks, search=search)
 
 
 @pytest.fixture(scope="module")
@@ -106,10 +97,7 @@ def test_missing_pagefind_fails_the_build_in_one_line(tmp_path):
     shadow.mkdir()
     (shadow / "pagefind_bin_extended.py").write_text(
         'raise ImportError("simulated: not installed")\n', encoding="utf-8")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(shadow)}
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(root / "mkdocs.yml"),
-                           "-d", str(tmp_path / "site")], capture_output=True, text=True,
-                          env=env, cwd=root)
+    done = build_site(root, tmp_path / "site", strict=False, env={"PYTHONPATH": str(shadow)})
     assert done.returncode != 0
     assert "Traceback" not in done.stderr
     lines = [line for line in done.stderr.splitlines() if "pagefind" in line]
@@ -131,9 +119,7 @@ def test_offline_build_falls_back_to_luodi_search_with_a_warning(tmp_path, monke
     monkeypatch.setenv("LUODI_OFFLINE", "true")
     site = tmp_path / "site"
     # Not --strict: there the warning stops the build, as every warning does.
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(root / "mkdocs.yml"),
-                           "-d", str(site)], capture_output=True, text=True, cwd=root,
-                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    done = build_site(root, site, strict=False)
     assert done.returncode == 0, done.stderr
     warnings = [line for line in done.stderr.splitlines() if line.startswith("WARNING")]
     assert len(warnings) == 1 and "search: pagefind needs HTTP" in warnings[0], warnings

@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, build_site, make_project
+from conftest import FIXTURES, ROOT, build_site, make_project, with_luodi_options
 
 from macros.i18n import CATALOG
 from macros.render.common import modules_in_order
@@ -302,10 +299,9 @@ def test_anchors_baseline_option_names_a_removed_page(sample_project, tmp_path):
     assert build_site(sample_project, first).returncode == 0
     shutil.copy(first / "anchors.json", sample_project / "published-anchors.json")
     config = sample_project / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace(
-        "      playbooks: playbooks\n",
-        "      playbooks: playbooks\n      anchors_baseline: published-anchors.json\n"),
-        encoding="utf-8")
+    config.write_text(with_luodi_options(config.read_text(encoding="utf-8"),
+                                         anchors_baseline="published-anchors.json"),
+                      encoding="utf-8")
     rename_sample(sample_project / "playbooks", item=False, phase=True, alias=False)
     done = build_site(sample_project, tmp_path / "fresh")
     assert done.returncode == 1
@@ -332,9 +328,7 @@ def test_a_dirty_build_neither_warns_nor_forgets_anchors(tmp_path):
     index = project / "docs" / "index.md"
     index.write_text(index.read_text(encoding="utf-8") + "\n改过了。\n", encoding="utf-8")
     # Not with --strict: mkdocs itself warns about every dirty build.
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--dirty", "-d", str(site)],
-                          capture_output=True, text=True, cwd=project,
-                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    done = build_site(project, site, "--dirty", strict=False)
     assert done.returncode == 0, done.stderr
     assert "only some pages were built" in done.stderr
     assert "is gone" not in done.stderr

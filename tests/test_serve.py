@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 
-from conftest import FIXTURES, make_project
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from conftest import FIXTURES, free_port, make_project
 
 
 def test_serve_rebuilds_when_a_playbook_changes(tmp_path):
