@@ -155,7 +155,7 @@
 
     items.forEach(function (item) {
       var box = make("input", { type: "checkbox", class: "luodi-check-input",
-        "data-luodi-item": item.id, "aria-label": titleOf(item.el) });
+        "aria-label": titleOf(item.el) });
       var wrap = make("span", { class: "luodi-check" });
       wrap.appendChild(box);
       // Print shows a character instead of the form control: ☑ or ☐.
@@ -299,15 +299,15 @@
     var must = bar("must");
     root.appendChild(make("p", { class: "luodi-progress-hint" }, L["reader-progress-hint"]));
     var actions = make("div", { class: "luodi-progress-actions" });
-    var exportButton = make("button", { type: "button", class: "luodi-button",
-      "data-luodi-action": "export" }, L["reader-export"]);
+    var exportButton = make("button", { type: "button", class: "luodi-button" },
+      L["reader-export"]);
     var importLabel = make("label", { class: "luodi-button luodi-import" });
     importLabel.appendChild(make("span", {}, L["reader-import"]));
     var importInput = make("input", { type: "file", accept: ".json,application/json",
-      class: "luodi-import-input", "data-luodi-action": "import" });
+      class: "luodi-import-input" });
     importLabel.appendChild(importInput);
-    var resetButton = make("button", { type: "button", class: "luodi-button",
-      "data-luodi-action": "reset" }, L["reader-reset"]);
+    var resetButton = make("button", { type: "button", class: "luodi-button" },
+      L["reader-reset"]);
     actions.appendChild(exportButton);
     actions.appendChild(importLabel);
     actions.appendChild(resetButton);
@@ -322,8 +322,6 @@
         part.text.textContent = text;
         part.meter.max = Math.max(total, 1);
         part.meter.value = done;
-        part.meter.setAttribute("data-done", String(done));
-        part.meter.setAttribute("data-total", String(total));
       }
     };
   }
