@@ -493,6 +493,13 @@ def walk(obj):
             yield from walk(element)
 
 
+def _names(obj) -> list[tuple[str, Source]]:
+    """An object's id and its former ids (aliases), each with where it was written."""
+    names = [(obj.id, obj.sources.get("id", obj.source))]
+    names += zip(getattr(obj, "aliases", []), obj.sources.get("aliases[]", []), strict=False)
+    return names
+
+
 def check_playbook(playbook: Playbook, all_playbooks: dict[str, Playbook]) -> list[Diagnostic]:
     """Checks across objects: unique ids, references, prerequisite cycles."""
     out: list[Diagnostic] = []
@@ -501,10 +508,7 @@ def check_playbook(playbook: Playbook, all_playbooks: dict[str, Playbook]) -> li
     def unique(kind: str, things, scope: str = "") -> dict[str, Node]:
         seen: dict[str, Node] = {}
         for thing in things:
-            names = [(thing.id, thing.sources.get("id", thing.source))]
-            names += list(zip(getattr(thing, "aliases", []),
-                              thing.sources.get("aliases[]", []), strict=False))
-            for name, where in names:
+            for name, where in _names(thing):
                 if name in seen:
                     other = seen[name]
                     out.append(Diagnostic(
@@ -521,10 +525,7 @@ def check_playbook(playbook: Playbook, all_playbooks: dict[str, Playbook]) -> li
     reserved = section_anchors(playbook)
     fields = [f for form in playbook.forms for f in form.fields]  # anchors of their form's rows
     for obj in [*anchored, *fields]:
-        names = [(obj.id, obj.sources.get("id", obj.source))]
-        names += list(zip(getattr(obj, "aliases", []), obj.sources.get("aliases[]", []),
-                          strict=False))
-        for name, where in names:
+        for name, where in _names(obj):
             if name in reserved:
                 out.append(Diagnostic(
                     where, "reserved-id",
