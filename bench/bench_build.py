@@ -649,9 +649,10 @@ class _Server:
 
     def __init__(self, project: Path):
         self.project = project
-        self.url = f"http://127.0.0.1:{_free_port()}/"
+        address = f"127.0.0.1:{_free_port()}"
+        self.url = f"http://{address}/"
         cmd = [sys.executable, "-m", "mkdocs", "serve", "--config-file", "mkdocs.yml",
-               "--dev-addr", self.url[7:-1]]
+               "--dev-addr", address]
         # mkdocs serve builds into a temporary folder of its own: keep it inside ours, so that
         # it goes away with ours even if the server does not get to remove it.
         (project / "tmp").mkdir()
