@@ -355,3 +355,27 @@ def test_every_anchor_a_page_writes_is_an_object_id_or_a_declared_section_anchor
                 assert written - allowed == set(), f"{pb.id}: {spec.src}"
                 pages += 1
     assert pages > 100
+
+
+def test_a_raci_matrix_of_many_roles_is_one_table_per_phase_with_the_roles_involved(sample_tree):
+    from macros.render import raci
+    from macros.render.common import Context
+
+    for n in range(raci.WIDE):  # roles that hold no letter anywhere
+        (sample_tree / "roles" / f"extra-{n}.yaml").write_text(
+            f"id: extra-{n}\ntitle: 额外角色{n}\nsummary: 无。\n", encoding="utf-8")
+    pb = load_playbooks(sample_tree).playbooks["sample"]
+    assert len(pb.roles) > raci.WIDE
+    text = raci.render(Context(pb, "sample/raci.md"))
+    tables = text.split('<table class="luodi-raci">')[1:]
+    phases = [p for p in pb.phases if p.checklist]
+    assert len(tables) == len(phases) > 1
+    for phase, table in zip(phases, tables, strict=True):
+        involved = {role for item in phase.checklist for role in item.raci_by_role}
+        columns = re.findall(r'<th scope="col"><a href="[^"]*">([^<]*)</a></th>', table)
+        assert columns == [html.escape(r.title) for r in pb.roles if r.id in involved]
+        for item in phase.checklist:
+            row = re.search(rf'<tr id="{item.id}">.*?</tr>', table).group(0)
+            assert re.findall(r"<td>([A-Z]*)</td>", row) == [
+                item.raci_letters(r.id) for r in pb.roles if r.id in involved]
+    assert "额外角色" not in text

@@ -1,23 +1,45 @@
-"""The RACI matrix: checklist items (rows, by phase) × roles (columns)."""
+"""The RACI matrix: checklist items (rows, by phase) × roles (columns).
+
+Up to WIDE roles it is one table with every role. A playbook with more roles gets one table per
+phase with only the roles that hold a letter in it: a matrix of hundreds of mostly empty columns
+cannot be read, and its size would grow with items × roles.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from ..model import Phase, Role
 from .common import Context, h, md
+
+WIDE = 12
 
 
 def render(ctx: Context) -> str:
     pb = ctx.playbook
+    if len(pb.roles) <= WIDE:
+        tables = [_table(ctx, pb.roles, pb.phases)]
+    else:
+        order = {role.id: n for n, role in enumerate(pb.roles)}
+        tables = []
+        for phase in (p for p in pb.phases if p.checklist):
+            involved = {role_id for item in phase.checklist for role_id in item.raci_by_role}
+            roles = [pb.roles[n] for n in sorted(order[r] for r in involved if r in order)]
+            tables.append(_table(ctx, roles, [phase]))
+    return md(ctx.t("raci-legend")) + "\n\n" + "\n\n".join(tables) + "\n"
+
+
+def _table(ctx: Context, roles: Sequence[Role], phases: Sequence[Phase]) -> str:
     head = "".join(f'<th scope="col"><a href="{ctx.href(ctx.path("role", r.id))}">{h(r.title)}'
-                   "</a></th>" for r in pb.roles)
+                   "</a></th>" for r in roles)
     body = []
-    for phase in pb.phases:
+    for phase in phases:
         body.append(f'<tr class="luodi-raci-phase"><th scope="rowgroup" '
-                    f'colspan="{len(pb.roles) + 1}">{h(phase.title)}</th></tr>')
+                    f'colspan="{len(roles) + 1}">{h(phase.title)}</th></tr>')
         for item in phase.checklist:
-            cells = "".join(f"<td>{h(item.raci_letters(r.id))}</td>" for r in pb.roles)
+            cells = "".join(f"<td>{h(item.raci_letters(r.id))}</td>" for r in roles)
             body.append(f'<tr id="{h(item.id)}"><th scope="row">{ctx.item_html(phase, item)}'
                         f"</th>{cells}</tr>")
-    table = ('<div class="luodi-table-scroll"><table class="luodi-raci">\n<thead><tr>'
-             f'<th scope="col">{h(ctx.t("item"))}</th>{head}</tr></thead>\n<tbody>\n'
-             + "\n".join(body) + "\n</tbody>\n</table></div>")
-    return md(ctx.t("raci-legend")) + "\n\n" + table + "\n"
+    return ('<div class="luodi-table-scroll"><table class="luodi-raci">\n<thead><tr>'
+            f'<th scope="col">{h(ctx.t("item"))}</th>{head}</tr></thead>\n<tbody>\n'
+            + "\n".join(body) + "\n</tbody>\n</table></div>")
