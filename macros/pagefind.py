@@ -6,6 +6,10 @@ per query; its extended build segments Chinese. With `search: pagefind` the luod
 
 - marks each page's article as the part to index (`data-pagefind-body`: the nav, header, footer
   and redirect pages stay out; headings' permalink signs are skipped),
+- honours Material's exclusions: a page with `search: exclude: true` gets no such mark, and a
+  block with `data-search-exclude` is marked `data-pagefind-ignore`,
+- takes every page out of Material's own index, which would only be cut down afterwards (parsing
+  every page for it is a good part of a build),
 - runs the extended binary over the finished site into `site/pagefind/`, Chinese forced so that
   every page is cut into words the same way,
 - cuts Material's search_index.json down to its config (Material's interface still fetches it,
@@ -50,6 +54,17 @@ def mark_body(html: str) -> str:
     404 page) are left out of the index."""
     return _ARTICLE.sub(lambda m: m.group(0).replace("<article ", "<article data-pagefind-body "),
                         html, count=1)
+
+
+# The opening tag of an element that Material's search leaves out.
+_EXCLUDED_BLOCK = re.compile(r"<[A-Za-z][^<>]*\sdata-search-exclude\b[^<>]*>")
+
+
+def ignore_excluded_blocks(html: str) -> str:
+    """Blocks Material's search leaves out (`data-search-exclude`) are left out by Pagefind too."""
+    return _EXCLUDED_BLOCK.sub(
+        lambda m: m.group(0).replace(" data-search-exclude", " data-pagefind-ignore "
+                                                            "data-search-exclude", 1), html)
 
 
 def index_site(binary: Path, site_dir: str) -> None:

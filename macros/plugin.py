@@ -31,7 +31,7 @@ from pathlib import Path
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from . import pagefind
@@ -100,6 +100,7 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         self.page_urls: set[str] = set()  # the documentation pages of this build
         self.engine = "luodi"  # the search engine this build uses (see _search_config)
         self.pagefind_binary: Path | None = None
+        self.pagefind_skip: set[str] = set()  # pages the author excluded from search
         self.nav_titles: list[str] = []  # titles written in mkdocs.yml's nav (on_config)
         # Work in a second process (_background_start): downloads to collect, their folder.
         self._background: Background | None = None
@@ -233,6 +234,12 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         server.watch(str(self.playbook_root(config)))
         return server
 
+    @event_priority(50)  # before Material's search plugin reads the page
+    def on_page_context(self, context, page, config, nav):
+        if self.engine == "pagefind":
+            self._pagefind_page(page)
+        return context
+
     def on_page_content(self, html, page, config, files):
         html = self._reader_page(html, page)
         self.anchors[page.url] = sorted(set(_ID_ATTR.findall(html)))
@@ -270,6 +277,7 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         reads the index from a script, answers instead."""
         self.engine = self.config.search
         self.pagefind_binary = None
+        self.pagefind_skip = set()
         if self.engine != "pagefind":
             return
         if _offline_enabled(config):
@@ -287,7 +295,8 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         pages first where several playbooks (a standard one and its forks) hold the same text.
         """
         if self.engine == "pagefind":
-            output = pagefind.mark_body(output)
+            if page.file.src_uri not in self.pagefind_skip:
+                output = pagefind.mark_body(output)
             return _MATERIAL_WORKER.sub(f"{ASSET_DIR}/{pagefind.WORKER}", output, count=1)
         if self.engine != "luodi":
             return output
@@ -295,6 +304,18 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         context = f"#{playbook}" if playbook in self.playbooks else ""
         return _MATERIAL_WORKER.sub(f"{ASSET_DIR}/luodi-search-worker.js{context}", output,
                                     count=1)
+
+    def _pagefind_page(self, page) -> None:
+        """Pagefind honours what Material's search would leave out; Material's own index, which
+        this engine cuts down to its config after the build, is not built at all."""
+        search = page.meta.get("search")
+        if search is not None and not isinstance(search, dict):
+            return  # not Material's setting: leave it to Material to complain
+        search = search or {}
+        if search.get("exclude"):
+            self.pagefind_skip.add(page.file.src_uri)
+        page.meta["search"] = {**search, "exclude": True}
+        page.content = pagefind.ignore_excluded_blocks(page.content)
 
     def _search_index(self, config) -> None:
         """Add what Luodi's worker needs to search_index.json, or run Pagefind over the site and

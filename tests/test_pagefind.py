@@ -20,11 +20,29 @@ except Exception as exc:  # noqa: BLE001 - the reason is what the skip says
 needs_pagefind = pytest.mark.skipif(PAGEFIND is not None, reason=str(PAGEFIND))
 
 
+# Hand-written pages with what Material's search leaves out: a block, and a whole page.
+EXCLUSIONS = {
+    "kept.md": "# 保留页\n\n能搜到的词：甲乙丙丁。\n\n<div data-search-exclude markdown>\n"
+               "不该搜到的词：戊己庚辛。\n</div>\n",
+    "hidden.md": "---\nsearch:\n  exclude: true\n---\n\n# 隐藏页\n\n整页都不该搜到：壬癸子丑。\n",
+}
+
+
 def pagefind_project(root, search: str = "pagefind"):
-    """A project with the standard playbook and `search: <search>`."""
+    """A project with the standard playbook, the pages of EXCLUSIONS and `search: <search>`."""
     playbooks = root / "playbooks"
     shutil.copytree(ROOT / "playbooks" / "standard", playbooks / "standard")
-    return make_project(root, playbooks, search=search)
+    return make_project(root, playbooks, EXCLUSIONS, search=search)
+
+
+def indexed_text(site) -> str:
+    """Everything Pagefind put in its fragments (each gzip'd JSON after a signature), without
+    the zero-width spaces it puts between Chinese words."""
+    import gzip
+
+    return "\n".join(gzip.decompress(f.read_bytes()).decode("utf-8", "replace")
+                     for f in (site / "pagefind" / "fragment").glob("*.pf_fragment")
+                     ).replace("\u200b", "")
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +76,37 @@ def test_the_build_writes_pagefind_and_points_pages_at_its_worker(pagefind_site)
         encoding="utf-8"))
     assert index["docs"] == [] and index["config"]["lang"] == ["zh"]
     assert "luodi" not in index["config"]
+
+
+@needs_pagefind
+def test_what_materials_search_leaves_out_pagefind_leaves_out(pagefind_site):
+    text = indexed_text(pagefind_site)
+    assert "甲乙丙丁" in text and "/kept/" in text
+    assert "戊己庚辛" not in text  # a block with data-search-exclude
+    assert "壬癸子丑" not in text and "/hidden/" not in text  # a page with search: exclude: true
+    hidden = (pagefind_site / "hidden" / "index.html").read_text(encoding="utf-8")
+    assert "data-pagefind-body" not in hidden
+
+
+def test_with_pagefind_materials_index_is_not_built_but_exclusions_are_kept():
+    """Material's index is cut to its config after a Pagefind build: its plugin, which parses
+    every page for it, is told to skip each page; the author's own exclusions are remembered."""
+    from types import SimpleNamespace
+
+    from macros.plugin import LuodiPlugin
+
+    plugin = LuodiPlugin()
+    plugin.engine = "pagefind"
+    pages = {name: SimpleNamespace(meta=meta, file=SimpleNamespace(src_uri=name),
+                                   content='<p class="x" data-search-exclude>不要</p><p>要</p>')
+             for name, meta in (("a.md", {}), ("b.md", {"search": {"exclude": True}}),
+                                ("c.md", {"search": {"boost": 2}}))}
+    for page in pages.values():
+        plugin.on_page_context({}, page=page, config=None, nav=None)
+        assert page.meta["search"]["exclude"] is True
+        assert page.content.startswith('<p class="x" data-pagefind-ignore data-search-exclude>')
+    assert pages["c.md"].meta["search"]["boost"] == 2
+    assert plugin.pagefind_skip == {"b.md"}
 
 
 @pytest.mark.browser
