@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 
 from .diagnostics import Diagnostic, did_you_mean, errors
-from .loader import Map, Seq, describe, load_file
+from .loader import Loaded, Map, Seq, describe, load_file
 from .model import (
     ID_PATTERN,
     SCHEMA_VERSION,
@@ -103,14 +103,19 @@ def _load_playbooks(path: Path) -> Result:
     single = (path / "playbook.yaml").exists()
     folders = [path] if single else sorted(
         p for p in path.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
-    if single and _raw_extends(path):  # a fork needs its parent: look beside it
-        folders = sorted(p for p in path.parent.iterdir()
-                         if p.is_dir() and (p / "playbook.yaml").exists())
+    first: dict[Path, Loaded] = {}  # a main file read already (each file is read once)
+    if single:
+        first[path] = _load_main(path)
+        if first[path].data and first[path].data.get("extends"):
+            # A fork needs its parent: look beside it.
+            folders = sorted(p for p in path.parent.iterdir()
+                             if p.is_dir() and (p / "playbook.yaml").exists())
     if not folders:
         diagnostics.append(Diagnostic(
             Source(display_path(path), 1, 1), "no-playbooks", "no playbook folder found here",
             "a playbook is a folder holding playbook.yaml"))
-    raws = {raw.name: raw for raw in (_read_folder(f, diagnostics) for f in folders) if raw}
+    raws = {raw.name: raw for raw in (_read_folder(f, diagnostics, first.get(f))
+                                      for f in folders) if raw}
     resolved = _resolve_forks(raws, diagnostics)
     complete: set[str] = set()
     for name, raw in resolved.items():
@@ -154,19 +159,20 @@ def _blame_fork(diagnostic: Diagnostic, raw: RawPlaybook) -> Diagnostic:
              f"{own} as well")
 
 
-def _raw_extends(folder: Path) -> bool:
-    loaded = load_file(folder / "playbook.yaml", display_path(folder / "playbook.yaml"))
-    return bool(loaded.data and loaded.data.get("extends"))
+def _load_main(folder: Path) -> Loaded:
+    return load_file(folder / "playbook.yaml", display_path(folder / "playbook.yaml"))
 
 
-def _read_folder(folder: Path, diagnostics: list[Diagnostic]) -> RawPlaybook | None:
+def _read_folder(folder: Path, diagnostics: list[Diagnostic],
+                 loaded: Loaded | None = None) -> RawPlaybook | None:
+    """One playbook folder as YAML; `loaded`: its playbook.yaml if that was read already."""
     main_file = folder / "playbook.yaml"
     if not main_file.exists():
         diagnostics.append(Diagnostic(
             Source(display_path(folder), 1, 1), "missing-file", "folder has no playbook.yaml",
             "every playbook folder starts with playbook.yaml (id, title, summary, schema_version)"))
         return None
-    loaded = load_file(main_file, display_path(main_file))
+    loaded = loaded or _load_main(folder)
     diagnostics.extend(loaded.diagnostics)
     raw = RawPlaybook(folder.name, folder, loaded.data if loaded.data is not None else Map(
         Source(display_path(main_file), 1, 1)))

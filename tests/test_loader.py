@@ -137,3 +137,27 @@ def test_an_alias_is_found_beside_text_with_an_ampersand():
         assert [d.code for d in result.diagnostics] == ["alias"], text
     assert loader.load_text("title: A & B\nnote: R&D\n", "f.yaml").data == {
         "title": "A & B", "note": "R&D"}
+
+
+def test_each_file_is_read_once(monkeypatch):
+    # Also when one fork's folder is given: its playbook.yaml is read to find its parent, and
+    # that reading is the one used.
+    from collections import Counter
+
+    from conftest import ROOT
+
+    from macros import validate
+
+    reads: Counter = Counter()
+    real = validate.load_file
+
+    def counting(path, display=None):
+        reads[str(path)] += 1
+        return real(path, display)
+
+    monkeypatch.setattr(validate, "load_file", counting)
+    for target in (ROOT / "playbooks", ROOT / "playbooks" / "crm-rollout"):
+        reads.clear()
+        result = validate.load_playbooks(target)
+        assert result.ok and "crm-rollout" in result.playbooks
+        assert reads and max(reads.values()) == 1, [p for p, n in reads.items() if n > 1]
