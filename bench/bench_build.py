@@ -648,7 +648,6 @@ class _Server:
     """`mkdocs serve` of one project, with its output read line by line as it comes."""
 
     def __init__(self, project: Path):
-        self.project = project
         address = f"127.0.0.1:{_free_port()}"
         self.url = f"http://{address}/"
         cmd = [sys.executable, "-m", "mkdocs", "serve", "--config-file", "mkdocs.yml",

@@ -20,12 +20,10 @@ def render(ctx: Context) -> str:
     if len(pb.roles) <= WIDE:
         tables = [_table(ctx, pb.roles, pb.phases)]
     else:
-        order = {role.id: n for n, role in enumerate(pb.roles)}
         tables = []
         for phase in (p for p in pb.phases if p.checklist):
             involved = {role_id for item in phase.checklist for role_id in item.raci_by_role}
-            roles = [pb.roles[n] for n in sorted(order[r] for r in involved if r in order)]
-            tables.append(_table(ctx, roles, [phase]))
+            tables.append(_table(ctx, [r for r in pb.roles if r.id in involved], [phase]))
     return md(ctx.t("raci-legend")) + "\n\n" + "\n\n".join(tables) + "\n"
 
 
