@@ -19,6 +19,7 @@ import yaml
 from . import model
 from .diagnostics import Diagnostic
 from .model import Source
+from .text import code_point, forbidden_in_file, forbidden_in_value, line_col, why_forbidden
 
 try:  # libyaml's C parser is ~10x faster; fall back to pure Python where it is missing.
     from yaml import CSafeLoader as _BaseLoader
@@ -148,6 +149,11 @@ def load_bytes(data: bytes, name: str) -> Loaded:
 
 
 def load_text(text: str, name: str) -> Loaded:
+    # Before YAML reads the text: PyYAML reports some of these characters at 1:1, and counts
+    # U+0085, U+2028 and U+2029 as line breaks, which would shift every later position.
+    bad = _forbidden_characters(text, name)
+    if bad:
+        return Loaded(name, None, bad)
     typo = _input_method_typos(text, name)
     if typo:
         return Loaded(name, None, typo)
@@ -178,6 +184,21 @@ def load_text(text: str, name: str) -> Loaded:
         return Loaded(name, None, [Diagnostic(where, "not-a-mapping",
                                               "the file must hold a mapping of keys (id: …)")])
     return Loaded(name, value, [])
+
+
+_MAX_REPORTED = 20  # characters reported per file; the rest are the same mistake again
+
+
+def _forbidden_characters(text: str, name: str) -> list[Diagnostic]:
+    found = []
+    match = forbidden_in_file(text)
+    while match and len(found) < _MAX_REPORTED:
+        line, col = line_col(text, match.start())
+        found.append(Diagnostic(Source(name, line, col), "bad-character",
+                                f"{code_point(match.group())} is not allowed in a playbook",
+                                why_forbidden(match.group())))
+        match = forbidden_in_file(text, match.end())
+    return found
 
 
 def _fail(name: str, line: int, col: int, code: str, message: str, hint: str = "") -> Loaded:
@@ -307,6 +328,8 @@ class _Builder:
                 return
 
     def scalar(self, node):
+        if node.style == '"':  # only a double-quoted scalar has escapes such as "\u0080"
+            self.check_escapes(node)
         constructor = _SCALARS.get(node.tag)
         if constructor is None:
             self.error(node.start_mark, "yaml-tag", f"YAML tag '{_short(node.tag)}' is not allowed",
@@ -318,6 +341,13 @@ class _Builder:
         except (ValueError, yaml.YAMLError):  # e.g. an impossible date such as 2024-13-45
             return node.value
 
+    def check_escapes(self, node) -> None:
+        bad = forbidden_in_value(node.value)
+        if bad:
+            self.error(node.start_mark, "bad-character",
+                       f"this text holds {code_point(bad.group())}, written as an escape",
+                       why_forbidden(bad.group()))
+
     def _check_tag(self, node, expected: str) -> bool:
         if node.tag != expected:
             self.error(node.start_mark, "yaml-tag", f"YAML tag '{_short(node.tag)}' is not allowed",
@@ -328,7 +358,7 @@ class _Builder:
     def child(self, node, depth: int):
         """build(), with the common case (a plain text scalar) inlined: most nodes are that."""
         if (node.__class__ is _ScalarNode and node.tag == _STR and depth <= MAX_DEPTH
-                and self.seen is None):
+                and self.seen is None and node.style != '"'):
             return node.value
         return self.build(node, depth)
 
@@ -353,6 +383,8 @@ class _Builder:
                            f"{_kind(key_node.tag)})", f'quote the key: "{shown}":')
                 continue
             key = key_node.value
+            if key_node.style == '"':
+                self.check_escapes(key_node)
             if key in result:
                 self.error(key_node.start_mark, "duplicate-key",
                            f"duplicate key '{key}'; the first is at {key_sources[key]}",

@@ -42,7 +42,15 @@ from .i18n import CATALOG
 from .model import Playbook
 from .render import handout
 from .render.common import h, page_path, relative_url, url_of
-from .render.pages import PageSpec, page_markdown, playbook_nav, playbook_pages
+from .render.pages import (
+    PageSpec,
+    UnsafePage,
+    front_matter,
+    page_markdown,
+    page_meta,
+    playbook_nav,
+    playbook_pages,
+)
 from .search import enrich_index, search_extras
 from .validate import load_playbooks
 
@@ -93,6 +101,8 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         self.playbooks: dict[str, Playbook] = {}
         self._loaded_for = None  # the config the playbooks were loaded for
         self.pages: list[tuple[Playbook, PageSpec]] = []
+        # Generated pages by source path: the front matter and the body they were written with.
+        self.generated: dict[str, tuple[dict, str]] = {}
         self.anchors: dict[str, list[str]] = {}
         self.redirects: list[tuple[str, str, str, str]] = []  # old src, new src, title, lang
         self.anchor_aliases: dict[str, dict[str, list[str]]] = {}  # playbook → new id → old ids
@@ -147,13 +157,19 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         return config
 
     def on_files(self, files: Files, config) -> Files:
+        self.generated = {}
         for pb, spec in self.pages:
             if files.get_file_from_path(spec.src) is not None:
                 raise PluginError(
                     f"docs/{spec.src} is written by hand, but Luodi generates that page from "
                     f"playbook '{pb.id}': move or rename the hand-written page")
-            files.append(File.generated(
-                config, spec.src, content=page_markdown(spec, pb, config.use_directory_urls)))
+            meta = page_meta(spec, pb)
+            try:
+                text = page_markdown(spec, pb, config.use_directory_urls)
+            except UnsafePage as exc:
+                raise PluginError(str(exc)) from None
+            files.append(File.generated(config, spec.src, content=text))
+            self.generated[spec.src] = (meta, text[len(front_matter(meta)):])
         self._background_start(files, config)
         for asset in (*ASSETS, *([pagefind.WORKER] if self.engine == "pagefind" else [])):
             files.append(_asset_file(config, asset))
@@ -233,6 +249,20 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         memoize_jieba()
         server.watch(str(self.playbook_root(config)))
         return server
+
+    @event_priority(100)  # first: before mkdocs-macros, Material's meta or tags plugin
+    def on_page_markdown(self, markdown, page, config, files):
+        """A generated page must reach every plugin exactly as Luodi wrote it. mkdocs drops
+        front matter it cannot parse without a word, and `render_macros: false` with it: that
+        would let mkdocs-macros run the page as a template. Never silently: fail the build."""
+        found = self.generated.get(page.file.src_uri)
+        if found is None:
+            return markdown
+        meta, body = found
+        if page.meta != meta or markdown != body:
+            raise PluginError(f"generated page {page.file.src_uri}: mkdocs did not read back "
+                              "the front matter Luodi wrote (a bug in Luodi; please report it)")
+        return markdown
 
     @event_priority(50)  # before Material's search plugin reads the page
     def on_page_context(self, context, page, config, nav):

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from .diagnostics import Diagnostic, did_you_mean, errors
+from .diagnostics import Diagnostic, Names, did_you_mean, errors
 from .loader import Loaded, Map, Seq, describe, load_file
 from .model import (
     ID_PATTERN,
@@ -42,6 +42,7 @@ from .model import (
 )
 from .overlay import OVERLAY_KEYS, Overlay, RawPlaybook
 from .render.pages import section_anchors
+from .text import visible_id
 
 _ID = re.compile(ID_PATTERN)
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -553,12 +554,12 @@ def check_playbook(playbook: Playbook, all_playbooks: dict[str, Playbook]) -> li
 
     # References name ids; aliases only keep old links working, they are not ids to refer to.
     targets = {
-        "role": {r.id for r in playbook.roles},
-        "phase": {p.id for p in playbook.phases},
-        "module": {m.id for _, m in playbook.modules()},
-        "item": {i.id for _, i in playbook.items()},
-        "kpi": {k.id for k in playbook.kpis},
-        "variable": set(playbook.variables),
+        "role": Names(r.id for r in playbook.roles),
+        "phase": Names(p.id for p in playbook.phases),
+        "module": Names(m.id for _, m in playbook.modules()),
+        "item": Names(i.id for _, i in playbook.items()),
+        "kpi": Names(k.id for k in playbook.kpis),
+        "variable": Names(playbook.variables),
     }
     for obj in objects:
         for name, _, f in schema_fields(type(obj)):
@@ -574,8 +575,8 @@ def check_playbook(playbook: Playbook, all_playbooks: dict[str, Playbook]) -> li
                 if ref not in targets[kind]:
                     out.append(Diagnostic(
                         where, "unknown-ref",
-                        f"{name}: no {kind} with id '{ref}'{did_you_mean(ref, targets[kind])}",
-                        _known(kind, targets[kind])))
+                        f"{name}: no {kind} with id '{visible_id(ref)}'"
+                        f"{did_you_mean(ref, targets[kind])}", _known(kind, targets[kind])))
         if isinstance(obj, Form):
             for fld in obj.fields:
                 if fld.type == "choice" and not fld.options:
@@ -587,11 +588,9 @@ def check_playbook(playbook: Playbook, all_playbooks: dict[str, Playbook]) -> li
 
 
 def _known(kind: str, ids) -> str:
-    ids = sorted(ids)
     if not ids:
         return f"there is no {kind} to refer to yet"
-    shown = ", ".join(ids[:12]) + (" …" if len(ids) > 12 else "")
-    return f"known {kind} ids: {shown}"
+    return f"known {kind} ids: {(ids if isinstance(ids, Names) else Names(ids)).listing()}"
 
 
 def _prerequisite_cycles(playbook: Playbook) -> list[Diagnostic]:

@@ -177,7 +177,7 @@ def test_formula_injection_is_neutralised(sample_tree):
     edit(prep, "title: 组建项目团队", "title: \"=cmd|' /C calc'!A0\"")
     edit(prep, "evidence: 项目组织架构图", 'evidence: "\\t=1+1"')
     edit(prep, "tags: [团队]", 'tags: ["@SUM(A1)"]\n    detail: "-2+3"')
-    edit(prep, "evidence: 签字版范围确认单", 'evidence: "+1\\x01"')
+    edit(prep, "evidence: 签字版范围确认单", 'evidence: "+1"')
     assert main(["export", "checklist", "sample", "-o", "c.csv"]) == 0
     assert main(["export", "checklist", "sample", "-o", "c.xlsx"]) == 0
     rows = list(csv.reader(io.StringIO(Path("c.csv").read_text(encoding="utf-8-sig"))))
@@ -193,6 +193,9 @@ def test_formula_injection_is_neutralised(sample_tree):
     assert not sheet.cell(row=2, column=1).quotePrefix
     assert export.neutralise("a=b") == "a=b" and export.neutralise("") == ""
     assert export.neutralise("\r=1") == "'\r=1"
+    # The reader refuses control characters (test_hostile.py); an export made from a model
+    # built otherwise still cannot write one into XML.
+    assert export.clean("+1\x01\ufffe") == "+1"
 
 
 # ------------------------------------------------------------------ JSON

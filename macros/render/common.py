@@ -1,8 +1,8 @@
 """What every view shares: where pages live, how to link, and how playbook text is escaped.
 
 Playbook text is data, never markup: every text field goes through `md()` (Markdown context) or
-`h()` (HTML context) before it reaches a page, so `<script>`, `[x](javascript:…)`, a leading `#`
-or a `|` in a table cell show literally and never change the page's structure.
+`h()` (HTML context) before it reaches a page, so `<script>`, `[x](javascript:…)`, a leading `#`,
+a `|` in a table cell or a `{{ … }}` show literally and never change the page's structure.
 """
 
 from __future__ import annotations
@@ -23,6 +23,9 @@ from ..model import Module, Phase, Playbook
 # '<' and '&' become entities; a line of '=' (a setext heading underline) becomes entities too.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>])")
 _SETEXT = re.compile(r"^=+$")
+# '{' as an entity, in Markdown and in HTML: then no playbook text can hold '{{', '{%' or '{#',
+# and a page holds no template even if something renders it as one (pages.page_markdown checks).
+_BRACE = "&#123;"
 
 
 def md(text: str) -> str:
@@ -39,7 +42,7 @@ def _md_line(line: str) -> str:
     line = line.strip()
     if _SETEXT.match(line):
         return "&#61;" * len(line)
-    return _MD_SPECIAL.sub(r"\\\1", line)
+    return _MD_SPECIAL.sub(r"\\\1", line).replace("\\{", _BRACE)
 
 
 def md_inline(text: str) -> str:
@@ -54,7 +57,7 @@ def _entities(text: str) -> str:
 
 def h(text) -> str:
     """Plain text for an HTML context."""
-    return html.escape(str(text), quote=True)
+    return html.escape(str(text), quote=True).replace("{", _BRACE)
 
 
 # ------------------------------------------------------------------ pages and links

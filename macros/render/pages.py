@@ -6,11 +6,11 @@ plain-Markdown floor. Both go through `page_markdown`, so there is one way to ma
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..model import PRIORITIES, Playbook
+from ..text import yaml_value
 from . import (
     checklist,
     course,
@@ -76,22 +76,56 @@ def playbook_pages(pb: Playbook) -> list[PageSpec]:
     return pages
 
 
-def page_markdown(spec: PageSpec, pb: Playbook, directory_urls: bool = True) -> str:
-    """The complete Markdown file of a generated page.
+class UnsafePage(Exception):
+    """A generated page that a template engine could run: a bug in a renderer, never input."""
+
+
+# What starts a Jinja statement, expression or comment (mkdocs-macros' defaults).
+TEMPLATE_STARTS = ("{{", "{%", "{#")
+
+
+def page_meta(spec: PageSpec, pb: Playbook) -> dict:
+    """The front matter of a generated page, as mkdocs must read it.
 
     `render_macros: false` keeps mkdocs-macros away from the page *and its title*: playbook text
-    is data, and a title containing '{{' would otherwise be executed as a template.
+    is data, and a title containing '{{' would otherwise be executed as a template. mkdocs and
+    Material put titles and tags into templates without escaping them, hence h().
     """
-    # mkdocs and Material put titles and tags into templates without escaping them.
-    front = {"title": h(spec.title), "render_macros": False,
-             "luodi": {"playbook": pb.id, "kind": spec.kind}}
+    meta = {"title": h(spec.title), "render_macros": False,
+            "luodi": {"playbook": pb.id, "kind": spec.kind}}
     if spec.tags:
-        front["tags"] = [h(tag) for tag in dict.fromkeys(spec.tags)]
-    front.update(spec.front)
-    header = "\n".join(f"{key}: {json.dumps(value, ensure_ascii=False)}"
-                       for key, value in front.items())
+        meta["tags"] = [h(tag) for tag in dict.fromkeys(spec.tags)]
+    meta.update(spec.front)
+    return meta
+
+
+def page_body(spec: PageSpec, pb: Playbook, directory_urls: bool = True) -> str:
+    """The Markdown of a generated page below its front matter: the title, then the view."""
     body = spec.render(Context(pb, spec.src, directory_urls))
-    return f"---\n{header}\n---\n\n# {md_inline(spec.title)}\n\n{body}"
+    return f"# {md_inline(spec.title)}\n\n{body}"
+
+
+def front_matter(meta: dict) -> str:
+    """YAML front matter that every YAML reader reads back as exactly `meta` (text.yaml_value):
+    if mkdocs could not read it, it would drop it silently, `render_macros: false` with it."""
+    return "---\n" + "".join(f"{key}: {yaml_value(value)}\n" for key, value in meta.items()) \
+        + "---\n\n"
+
+
+def page_markdown(spec: PageSpec, pb: Playbook, directory_urls: bool = True) -> str:
+    """The complete Markdown file of a generated page: front matter and body.
+
+    Raises UnsafePage if the text holds a template's start ('{{', '{%', '{#'): escaping makes
+    that impossible for playbook text, so only a renderer's bug can cause it, and a page that
+    could run as a template must never be published."""
+    text = front_matter(page_meta(spec, pb)) + page_body(spec, pb, directory_urls)
+    for start in TEMPLATE_STARTS:
+        at = text.find(start)
+        if at != -1:
+            line = text.count("\n", 0, at) + 1
+            raise UnsafePage(f"generated page {spec.src} holds '{start}' at line {line}, which "
+                             "a template engine would run (a bug in Luodi; please report it)")
+    return text
 
 
 def playbook_nav(pb: Playbook) -> dict:
