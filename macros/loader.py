@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import errno
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -124,16 +127,48 @@ def load_file(path: Path | str, display: str | None = None) -> Loaded:
     path = Path(path)
     name = display or path.as_posix()
     try:
-        with path.open("rb") as stream:  # never trust the size a special file reports
-            data = stream.read(MAX_BYTES + 1)
-        if len(data) > MAX_BYTES:
-            size = max(path.stat().st_size, len(data))
-            return _fail(name, 1, 1, "too-large",
-                         f"file is {size:,} bytes, over the {MAX_BYTES:,}-byte limit",
-                         "split it: one file per phase, role or form")
+        # Non-blocking, then checked: opening a FIFO for reading would wait for a writer forever.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
-        return _fail(name, 1, 1, "unreadable", f"cannot read file: {exc.strerror or exc}")
+        return _fail(name, 1, 1, "unreadable", *path_problem(path, exc))
+    kind = stat.S_IFMT(os.fstat(fd).st_mode)
+    if kind != stat.S_IFREG:
+        os.close(fd)
+        return _fail(name, 1, 1, "unreadable",
+                     f"this is {_FILE_TYPES.get(kind, 'not a regular file')}, not a file",
+                     "a playbook file is an ordinary text file; remove or replace it")
+    with open(fd, "rb") as stream:
+        try:
+            data = stream.read(MAX_BYTES + 1)  # never trust the size a special file reports
+        except OSError as exc:
+            return _fail(name, 1, 1, "unreadable", *path_problem(path, exc))
+    if len(data) > MAX_BYTES:
+        size = max(os.stat(path).st_size, len(data))
+        return _fail(name, 1, 1, "too-large",
+                     f"file is {size:,} bytes, over the {MAX_BYTES:,}-byte limit",
+                     "split it: one file per phase, role or form")
     return load_bytes(data, name)
+
+
+_FILE_TYPES = {stat.S_IFDIR: "a folder", stat.S_IFIFO: "a named pipe (FIFO)",
+               stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a device", stat.S_IFBLK: "a device"}
+
+
+def path_problem(path: Path, exc: OSError) -> tuple[str, str]:
+    """(message, hint) for a file or folder that cannot be read: what is wrong with the path
+    itself (a broken or looping link, no permission) rather than the bare system error."""
+    if exc.errno == errno.ELOOP:
+        return "this symbolic link points, through others, back at itself", \
+            "fix or remove the link"
+    if os.path.islink(path) and not os.path.exists(path):
+        return f"this symbolic link points at '{os.readlink(path)}', which does not exist", \
+            "fix or remove the link"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied: Luodi cannot read this", \
+            "give the user who builds the site read access (chmod a+r, or a+rx for a folder)"
+    if exc.errno == errno.EISDIR:
+        return "this is a folder, not a file", "a playbook file is an ordinary text file"
+    return f"cannot read this: {exc.strerror or exc}", ""
 
 
 def load_bytes(data: bytes, name: str) -> Loaded:

@@ -21,8 +21,10 @@ SCHEMA_VERSION = 1
 # Keyword-only, so that required and optional fields can be declared in reading order.
 model = dataclass(frozen=True, kw_only=True)
 
-# Ids become URLs and HTML anchors, so they are plain ASCII and never derived from titles.
+# Ids become URLs and HTML anchors, so they are plain ASCII and never derived from titles. They
+# also become file names (pages, redirects), which most file systems cap at 255 bytes.
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+ID_MAX_LENGTH = 64
 
 Priority = Literal["must", "should", "could", "wont"]
 RACI_LETTERS = {"responsible": "R", "accountable": "A", "consulted": "C", "informed": "I"}

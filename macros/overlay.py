@@ -40,6 +40,10 @@ class RawPlaybook:
     main: Map
     parts: dict[str, dict[str, Map]] = field(default_factory=dict)
     complete: bool = True  # every file parsed
+    # Part files that could not be read, as (folder, id): a fork's file of the same name is not
+    # "new" then, and saying so would only repeat the parent's error as a wrong one.
+    failed: set[tuple[str, str]] = field(default_factory=set)
+    usable: bool = True  # playbook.yaml was read: the playbook exists, even if broken
 
     @property
     def extends(self) -> str:
@@ -120,6 +124,8 @@ class Overlay:
             for obj_id, data in fork.parts.get(folder, {}).items():
                 if obj_id in merged:
                     merged[obj_id] = self.merge_map(merged[obj_id], data, element=True)
+                elif (folder, obj_id) in parent.failed:
+                    continue  # the parent's file is broken: reported there, once
                 else:
                     added = self.new_element(data, merged, folder[:-1])
                     if added is not None:
@@ -136,7 +142,8 @@ class Overlay:
                     self.check_removal_drift(main, entry, parts[folder][obj_id],
                                              removals.where(index))
                     del parts[folder][obj_id]
-        return RawPlaybook(fork.name, fork.folder, main, parts, parent.complete and fork.complete)
+        return RawPlaybook(fork.name, fork.folder, main, parts, parent.complete and fork.complete,
+                           parent.failed | fork.failed)
 
     # ------------------------------------------------------------------ mappings
 

@@ -6,7 +6,7 @@ import dataclasses
 import json
 import typing
 
-from .model import FILE_KINDS, ID_PATTERN
+from .model import FILE_KINDS, ID_MAX_LENGTH, ID_PATTERN
 from .validate import is_required, schema_fields, unwrap_optional
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -74,6 +74,8 @@ def _type_schema(tp, f, defs: dict, fork: bool) -> dict:
         out = {"type": "string"}
         if f.metadata.get("pattern"):
             out["pattern"] = f.metadata["pattern"]
+        if f.metadata.get("pattern") == ID_PATTERN:
+            out["maxLength"] = ID_MAX_LENGTH
     elif tp is bool:
         out = {"type": "boolean"}
     elif tp is int:
@@ -83,7 +85,8 @@ def _type_schema(tp, f, defs: dict, fork: bool) -> dict:
         out = {"type": "array", "items": _type_schema(item, f, defs, fork)}
     elif origin is dict:
         _, item = typing.get_args(tp)
-        out = {"type": "object", "propertyNames": {"pattern": ID_PATTERN},
+        out = {"type": "object",
+               "propertyNames": {"pattern": ID_PATTERN, "maxLength": ID_MAX_LENGTH},
                "additionalProperties": _type_schema(item, f, defs, fork)}
     elif dataclasses.is_dataclass(tp):
         if tp.__name__ not in defs:

@@ -18,8 +18,9 @@ from functools import cache
 from pathlib import Path
 
 from .diagnostics import Diagnostic, Names, did_you_mean, errors
-from .loader import Loaded, Map, Seq, describe, load_file
+from .loader import Loaded, Map, Seq, describe, load_file, path_problem
 from .model import (
+    ID_MAX_LENGTH,
     ID_PATTERN,
     SCHEMA_VERSION,
     Case,
@@ -96,21 +97,22 @@ def load_playbooks(path: Path | str) -> Result:
 def _load_playbooks(path: Path) -> Result:
     result = Result()
     diagnostics = result.diagnostics
-    if not path.is_dir():
+    if not os.path.lexists(path):
         diagnostics.append(Diagnostic(
             Source(display_path(path), 1, 1), "not-found", "no such folder",
             "give the playbooks/ folder or one playbook's folder"))
         return result
-    single = (path / "playbook.yaml").exists()
-    folders = [path] if single else sorted(
-        p for p in path.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+    single = os.path.lexists(path / "playbook.yaml")
+    folders = [path] if single else _playbook_folders(path, diagnostics)
+    if folders is None:
+        return result
     first: dict[Path, Loaded] = {}  # a main file read already (each file is read once)
     if single:
         first[path] = _load_main(path)
         if first[path].data and first[path].data.get("extends"):
             # A fork needs its parent: look beside it.
-            folders = sorted(p for p in path.parent.iterdir()
-                             if p.is_dir() and (p / "playbook.yaml").exists())
+            folders = [p for p in _playbook_folders(path.parent, []) or [path]
+                       if (p / "playbook.yaml").exists() or p == path]
     if not folders:
         diagnostics.append(Diagnostic(
             Source(display_path(path), 1, 1), "no-playbooks", "no playbook folder found here",
@@ -120,6 +122,8 @@ def _load_playbooks(path: Path) -> Result:
     resolved = _resolve_forks(raws, diagnostics)
     complete: set[str] = set()
     for name, raw in resolved.items():
+        if not raw.usable:
+            continue
         before = len(errors(diagnostics))
         playbook = _build_playbook(raw, diagnostics)
         if playbook is None:
@@ -129,10 +133,10 @@ def _load_playbooks(path: Path) -> Result:
         if raw.complete and len(errors(diagnostics)) == before:
             complete.add(name)
         result.playbooks[playbook.id] = playbook
-    for playbook in result.playbooks.values():
-        if playbook.id in complete:
-            diagnostics.extend(_blame_fork(d, resolved[playbook.id])
-                               for d in check_playbook(playbook, result.playbooks))
+    checked = {pb.id: check_playbook(pb, result.playbooks)
+               for pb in result.playbooks.values() if pb.id in complete}
+    for playbook_id, found in checked.items():
+        diagnostics.extend(_own_problems(found, resolved[playbook_id], raws, checked))
     # A fork repeats its parent's content: report each problem once.
     result.diagnostics = sorted(dict.fromkeys(diagnostics), key=Diagnostic.sort_key)
     if single:  # one folder asked for (its parents were loaded beside it): report on it alone
@@ -149,15 +153,72 @@ def _load_playbooks(path: Path) -> Result:
     return result
 
 
-def _blame_fork(diagnostic: Diagnostic, raw: RawPlaybook) -> Diagnostic:
-    """A fork that removes what its parent refers to breaks a reference in the parent's file."""
+def _entries(folder: Path, diagnostics: list[Diagnostic]) -> list[os.DirEntry] | None:
+    """The entries of a folder but hidden ones (editors' lock and swap files), sorted by name;
+    None, after a diagnostic that says what is wrong, when it cannot be listed."""
+    try:
+        with os.scandir(folder) as listing:
+            return sorted((e for e in listing if not e.name.startswith(".")),
+                          key=lambda e: e.name)
+    except NotADirectoryError:
+        message, hint = "this is a file, not a folder", (
+            f"'{folder.name}' holds one file per object; move this file into a folder")
+    except OSError as exc:
+        message, hint = path_problem(folder, exc)
+    diagnostics.append(Diagnostic(Source(display_path(folder), 1, 1), "unreadable", message,
+                                  hint))
+    return None
+
+
+def _playbook_folders(root: Path, diagnostics: list[Diagnostic]) -> list[Path] | None:
+    """The playbook folders in a playbooks/ folder; a link among them that leads nowhere is
+    reported (it was meant to be one), other files are not playbooks and are left alone."""
+    entries = _entries(root, diagnostics)
+    if entries is None:
+        return None
+    folders = []
+    for entry in entries:
+        if entry.name.startswith("_"):
+            continue
+        path = Path(entry.path)
+        if entry.is_dir():
+            folders.append(path)
+        elif entry.is_symlink():
+            try:
+                os.stat(path)
+            except OSError as exc:
+                diagnostics.append(Diagnostic(Source(display_path(path), 1, 1), "unreadable",
+                                              *path_problem(path, exc)))
+    return folders
+
+
+def _own_problems(found: list[Diagnostic], raw: RawPlaybook, raws: dict[str, RawPlaybook],
+                  checked: dict[str, list[Diagnostic]]) -> list[Diagnostic]:
+    """A fork's problems, without its parents' own: a fork holds its parent's content, so a
+    parent's problem is found again in each fork. It is reported once, at its place, by the
+    parent. What is found in a parent's file only in the fork, the fork caused (it removed what
+    the parent's text refers to, say): that is said, with the fork's name."""
+    if not raw.extends:
+        return found
+    inherited: set[tuple] = set()
+    name, seen = raw.extends, {raw.name}
+    while name in raws and name not in seen:
+        seen.add(name)
+        inherited.update((d.source, d.code, d.message) for d in checked.get(name, ()))
+        name = raws[name].extends
     own = display_path(raw.folder) + "/"
-    if not raw.extends or diagnostic.code != "unknown-ref" or diagnostic.source.path.startswith(own):
-        return diagnostic
-    return dataclasses.replace(
-        diagnostic, message=f"in fork '{raw.name}': {diagnostic.message}",
-        hint=f"the fork removed what this refers to; override or remove the reference in "
-             f"{own} as well")
+    out = []
+    for diagnostic in found:
+        if diagnostic.source.path.startswith(own):
+            out.append(diagnostic)
+        elif (diagnostic.source, diagnostic.code, diagnostic.message) not in inherited:
+            hint = (f"the fork removed what this refers to; override or remove the reference in "
+                    f"{own} as well" if diagnostic.code == "unknown-ref" else
+                    f"{diagnostic.hint + '; ' if diagnostic.hint else ''}this comes from what "
+                    f"the fork changes in {own}")
+            out.append(dataclasses.replace(
+                diagnostic, message=f"in fork '{raw.name}': {diagnostic.message}", hint=hint))
+    return out
 
 
 def _load_main(folder: Path) -> Loaded:
@@ -168,7 +229,7 @@ def _read_folder(folder: Path, diagnostics: list[Diagnostic],
                  loaded: Loaded | None = None) -> RawPlaybook | None:
     """One playbook folder as YAML; `loaded`: its playbook.yaml if that was read already."""
     main_file = folder / "playbook.yaml"
-    if not main_file.exists():
+    if not os.path.lexists(main_file):
         diagnostics.append(Diagnostic(
             Source(display_path(folder), 1, 1), "missing-file", "folder has no playbook.yaml",
             "every playbook folder starts with playbook.yaml (id, title, summary, schema_version)"))
@@ -185,15 +246,22 @@ def _read_folder(folder: Path, diagnostics: list[Diagnostic],
             f"playbook id '{loaded.data['id']}' does not match its folder name '{folder.name}'",
             "the folder name and the id must be the same"))
     for sub in FOLDERS:
-        files = sorted(p for p in (folder / sub).glob("*")
-                       if p.suffix.lower() in YAML_SUFFIXES and p.is_file()) \
-            if (folder / sub).is_dir() else []
         objects = raw.parts.setdefault(sub, {})
+        if not os.path.lexists(folder / sub):
+            continue  # a playbook need not have roles or forms
+        entries = _entries(folder / sub, diagnostics)
+        if entries is None:
+            raw.complete = False
+            continue
+        # Every entry named *.yaml is read: a link that leads nowhere, a folder or a FIFO under
+        # that name is reported by the loader instead of being skipped without a word.
+        files = [Path(e.path) for e in entries if Path(e.name).suffix.lower() in YAML_SUFFIXES]
         for file in files:
             part = load_file(file, display_path(file))
             diagnostics.extend(part.diagnostics)
             if part.data is None:
                 raw.complete = False
+                raw.failed.add((sub, file.stem))
                 continue
             obj_id = part.data.get("id")
             if isinstance(obj_id, str) and obj_id != file.stem:
@@ -208,53 +276,55 @@ def _read_folder(folder: Path, diagnostics: list[Diagnostic],
                     f"'{file.stem}' is defined twice in {sub}/ (.yaml and .yml)"))
                 continue
             objects[file.stem] = part.data
-    # The part files were still read, so that all their problems are reported in one run.
-    return raw if loaded.data is not None else None
+    # The part files were still read, so that all their problems are reported in one run. A
+    # playbook whose playbook.yaml is unusable is not built, but it exists: its forks are not
+    # told that it does not.
+    raw.usable = loaded.data is not None
+    return raw
 
 
 def _resolve_forks(raws: dict[str, RawPlaybook],
                    diagnostics: list[Diagnostic]) -> dict[str, RawPlaybook]:
-    """Each playbook with its parents merged in; forks whose chain is broken are left out."""
+    """Each playbook with its parents merged in; forks whose chain is broken are left out.
+
+    Each chain is followed up to a playbook resolved already (or one that extends nothing), then
+    merged from there down: a loop, not recursion, so that a long chain of forks is no problem.
+    """
     resolved: dict[str, RawPlaybook | None] = {}
-    for name in raws:
-        _resolve(name, [], raws, resolved, diagnostics)
+    for start in raws:
+        chain: list[str] = []  # start, its parent, its grandparent … all unresolved
+        name = start
+        while name not in resolved:
+            raw = raws[name]
+            parent = raw.extends
+            if not parent or not raw.usable:
+                resolved[name] = raw if raw.usable else None
+                break
+            chain.append(name)
+            if parent in chain or parent == name:
+                cycle = chain[chain.index(parent):]
+                diagnostics.append(Diagnostic(
+                    raw.main.where("extends"), "extends-cycle",
+                    "playbooks extend each other in a cycle: " + " → ".join([*cycle, parent]),
+                    "one of them must not extend the others"))
+                resolved[name] = None
+                break
+            if parent not in raws:
+                others = [n for n in raws if n != name]
+                diagnostics.append(Diagnostic(
+                    raw.main.where("extends"), "unknown-ref",
+                    f"extends: no other playbook with id '{visible_id(parent)}'"
+                    f"{did_you_mean(parent, others)}", _known("playbook", others)))
+                resolved[name] = None
+                break
+            name = parent
+        for child in reversed(chain):  # from the resolved end of the chain down to `start`
+            if child in resolved:
+                continue
+            parent = resolved[raws[child].extends]
+            resolved[child] = None if parent is None else Overlay(diagnostics).merge_playbook(
+                parent, raws[child])
     return {name: raw for name, raw in resolved.items() if raw is not None}
-
-
-# A module function, not a closure in _resolve_forks: a closure that calls itself is a reference
-# cycle, which kept every loaded file alive until the cycle collector ran.
-def _resolve(name: str, chain: list[str], raws: dict[str, RawPlaybook],
-             resolved: dict[str, RawPlaybook | None],
-             diagnostics: list[Diagnostic]) -> RawPlaybook | None:
-    if name in resolved:
-        return resolved[name]
-    raw = raws[name]
-    parent_name = raw.extends
-    if not parent_name:
-        resolved[name] = raw
-        return raw
-    where = raw.main.where("extends")
-    if parent_name in chain or parent_name == name:
-        cycle = chain[chain.index(parent_name):] if parent_name in chain else []
-        diagnostics.append(Diagnostic(
-            where, "extends-cycle",
-            "playbooks extend each other in a cycle: "
-            + " → ".join([*cycle, name, parent_name]),
-            "one of them must not extend the others"))
-        resolved[name] = None
-        return None
-    if parent_name not in raws:
-        others = [n for n in raws if n != name]
-        diagnostics.append(Diagnostic(
-            where, "unknown-ref",
-            f"extends: no other playbook with id '{parent_name}'"
-            f"{did_you_mean(parent_name, others)}", _known("playbook", others)))
-        resolved[name] = None
-        return None
-    parent = _resolve(parent_name, [*chain, name], raws, resolved, diagnostics)
-    resolved[name] = None if parent is None else Overlay(diagnostics).merge_playbook(
-        parent, raw)
-    return resolved[name]
 
 
 def _build_playbook(raw: RawPlaybook, diagnostics: list[Diagnostic]) -> Playbook | None:
@@ -428,6 +498,9 @@ def _convert(tp, f, value, raw, where: Source, name: str, diagnostics: list[Diag
                     value.key_sources[key], "bad-id",
                     f"'{key}' is not a valid id",
                     "ids are lowercase ASCII words joined by '-', e.g. project-name"))
+            elif len(key) > ID_MAX_LENGTH:
+                ok = False
+                diagnostics.append(_long_id(value.key_sources[key], key))
             good, converted = _convert(item_tp, f, element, value.raw.get(key),
                                        value.where(key), key, diagnostics)
             ok = ok and good
@@ -452,11 +525,20 @@ def _check_pattern(f, value: str, where: Source, name: str, diagnostics) -> bool
             "ids become URLs and anchors: lowercase ASCII letters and digits joined by '-', "
             f"e.g. '{_suggest_id(value)}'"))
         return False
+    if pattern == ID_PATTERN and len(value) > ID_MAX_LENGTH:
+        diagnostics.append(_long_id(where, value))
+        return False
     if not value.strip() and f.metadata.get("ref") is None and is_required(f):
         diagnostics.append(Diagnostic(where, "empty", f"'{name}' is empty",
                                       f"{name}: {f.metadata['doc']}"))
         return False
     return True
+
+
+def _long_id(where: Source, value: str) -> Diagnostic:
+    return Diagnostic(where, "long-id",
+                      f"id '{value[:24]}…' is {len(value)} characters long, over the limit of "
+                      f"{ID_MAX_LENGTH}", "ids become file names and URLs: shorten it")
 
 
 def _suggest_id(value: str) -> str:
@@ -583,7 +665,43 @@ def check_playbook(playbook: Playbook, all_playbooks: dict[str, Playbook]) -> li
                     out.append(Diagnostic(fld.source, "missing-key",
                                           f"field '{fld.id}' is a choice but has no options",
                                           "add options: [..] or use type: text"))
+    for _, item in playbook.items():
+        out.extend(_raci_conflicts(item))
     out.extend(_prerequisite_cycles(playbook))
+    return out
+
+
+_RCI = (("responsible", "R"), ("consulted", "C"), ("informed", "I"))
+
+
+def _raci_conflicts(item: Item) -> list[Diagnostic]:
+    """A role in two of R, C and I on one item: doing the work, being asked and being told are
+    different parts, and a fork that sets one of them easily keeps its parent's other."""
+    raci = item.raci
+    places: dict[str, list[tuple[str, Source]]] = {}
+    places[item.owner] = [("R", item.sources.get("owner", item.source))]
+    for key, letter in _RCI:
+        roles = getattr(raci, key) if raci else []
+        wheres = raci.sources.get(key + "[]", []) if raci else []
+        for n, role_id in enumerate(roles):
+            where = wheres[n] if n < len(wheres) else raci.source
+            held = places.setdefault(role_id, [])
+            if letter not in (held_letter for held_letter, _ in held):
+                held.append((letter, where))
+    out = []
+    words = {"R": "responsible", "C": "consulted", "I": "informed"}
+    for role_id, held in places.items():
+        if len(held) < 2:
+            continue
+        owner = " (as the owner)" if item.owner == role_id else ""
+        both = " and ".join(f"{words[letter]} ({letter}, at {where})" for letter, where in held)
+        # At the place written last into this RACI (a fork's override, not its parent's text).
+        newest = raci.source.path if raci else item.source.path
+        where = next((w for _, w in reversed(held) if w.path == newest), held[-1][1])
+        out.append(Diagnostic(
+            where, "raci-conflict",
+            f"role '{role_id}' is {both} on item '{item.id}'{owner}",
+            "a role has one of R, C and I on an item; keep the one that is meant"))
     return out
 
 
@@ -594,13 +712,23 @@ def _known(kind: str, ids) -> str:
 
 
 def _prerequisite_cycles(playbook: Playbook) -> list[Diagnostic]:
+    """Each cycle of prerequisites, once. A depth-first walk with a stack of its own: a chain of
+    a thousand modules, each requiring the next, is valid and must not exhaust Python's."""
     modules = {m.id: m for _, m in playbook.modules()}
     state: dict[str, int] = {}  # 1 = on the current path, 2 = done
     out: list[Diagnostic] = []
-
-    def visit(module_id: str, path: list[str]) -> None:
-        state[module_id] = 1
-        for prerequisite in modules[module_id].prerequisites:
+    for root in modules:
+        if root in state:
+            continue
+        path = [root]
+        state[root] = 1
+        stack = [iter(modules[root].prerequisites)]
+        while stack:
+            prerequisite = next(stack[-1], None)
+            if prerequisite is None:
+                state[path.pop()] = 2
+                stack.pop()
+                continue
             if prerequisite not in modules:
                 continue  # reported as unknown-ref
             if state.get(prerequisite) == 1:
@@ -611,10 +739,7 @@ def _prerequisite_cycles(playbook: Playbook) -> list[Diagnostic]:
                     "training modules require each other in a cycle: " + " → ".join(cycle),
                     "remove one of these prerequisites"))
             elif prerequisite not in state:
-                visit(prerequisite, path + [prerequisite])
-        state[module_id] = 2
-
-    for module_id in modules:
-        if module_id not in state:
-            visit(module_id, [module_id])
+                state[prerequisite] = 1
+                path.append(prerequisite)
+                stack.append(iter(modules[prerequisite].prerequisites))
     return out

@@ -138,7 +138,7 @@ def test_checklist_csv(sample_tree):
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
     assert rows[0] == ZH_HEADER
     assert rows[1] == ["准备阶段", "prep-team", "组建项目团队", "项目经理", "项目经理", "项目经理",
-                       "培训讲师", "培训讲师", "必须", "项目组织架构图", "", "团队"]
+                       "培训讲师", "", "必须", "项目组织架构图", "", "团队"]
     # without a RACI, the owner is responsible
     assert rows[3][:9] == ["验收与上线阶段", "live-training", "组织全员培训", "培训讲师", "培训讲师",
                            "", "", "", "必须"]

@@ -7,6 +7,7 @@ import dataclasses
 import json
 import shutil
 import unicodedata
+from pathlib import Path
 
 import pytest
 import yaml
@@ -207,3 +208,111 @@ def test_the_character_policy_knows_every_class():
             assert forbidden_in_file(f"a{ch}b"), (name, unicodedata.name(ch, hex(ord(ch))))
     for name in ("spaces", "astral", "combining", "zero-width", "private", "unassigned"):
         assert forbidden_in_file(CLASSES[name]) is None, name
+
+
+# ------------------------------------------------------------------ paths that are not files
+
+
+def test_a_fifo_named_playbook_yaml_is_reported_not_waited_for(tmp_path, capsys):
+    import os
+
+    folder = tmp_path / "pb"
+    folder.mkdir()
+    os.mkfifo(folder / "playbook.yaml")
+    assert main(["validate", str(folder)]) == 1  # returns at once: nothing writes to the FIFO
+    err = capsys.readouterr().err
+    assert "playbook.yaml:1:1: error[unreadable]: this is a named pipe (FIFO), not a file" in err
+
+
+def test_broken_paths_are_named_with_what_is_wrong(sample_tree, capsys):
+    import os
+
+    phases = sample_tree / "phases"
+    os.symlink("missing.yaml", phases / "dangling.yaml")
+    os.symlink("loop-b.yaml", phases / "loop-a.yaml")
+    os.symlink("loop-a.yaml", phases / "loop-b.yaml")
+    (phases / "folder.yaml").mkdir()
+    os.symlink("nowhere", sample_tree.parent / "linked-playbook")
+    shutil.rmtree(sample_tree / "forms")
+    (sample_tree / "forms").write_text("not a folder\n", encoding="utf-8")
+    (phases / ".#prep.yaml").symlink_to("editor@host.1234")  # an editor's lock file: ignored
+    assert main(["validate", "playbooks"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    expected = [
+        "playbooks/linked-playbook:1:1: error[unreadable]: this symbolic link points at "
+        "'nowhere', which does not exist",
+        "playbooks/sample/forms:1:1: error[unreadable]: this is a file, not a folder",
+        "playbooks/sample/phases/dangling.yaml:1:1: error[unreadable]: this symbolic link points "
+        "at 'missing.yaml', which does not exist",
+        "playbooks/sample/phases/folder.yaml:1:1: error[unreadable]: this is a folder, not a file",
+        "playbooks/sample/phases/loop-a.yaml:1:1: error[unreadable]: this symbolic link points, "
+        "through others, back at itself",
+        "playbooks/sample/phases/loop-b.yaml:1:1: error[unreadable]: this symbolic link points, "
+        "through others, back at itself",
+    ]
+    assert [line for line in err if "error[" in line] == expected, err
+    assert not any("no phase" in line or "no form" in line for line in err)
+
+
+def test_an_unreadable_folder_is_named(sample_tree, capsys, monkeypatch):
+    import errno
+    import os
+
+    phases = sample_tree / "phases"
+    if os.geteuid() == 0:  # root reads any folder: have listing it fail as it does for others
+        real = os.scandir
+
+        def scandir(path="."):
+            if Path(path).resolve() == phases.resolve():
+                raise PermissionError(errno.EACCES, "Permission denied", str(path))
+            return real(path)
+
+        monkeypatch.setattr(os, "scandir", scandir)
+    else:
+        phases.chmod(0)
+    try:
+        assert main(["validate", "playbooks"]) == 1
+    finally:
+        phases.chmod(0o755)
+    err = capsys.readouterr().err
+    assert err.startswith("playbooks/sample/phases:1:1: error[unreadable]: permission denied: "
+                          "Luodi cannot read this\n")
+    assert "no phase" not in err  # no knock-on errors from the phases that were not read
+
+
+# ------------------------------------------------------------------ long chains and long ids
+
+
+def test_a_chain_of_1200_modules_each_requiring_the_next_is_fine(sample_tree, capsys):
+    from macros.render import manual
+    from macros.render.common import Context
+
+    modules = "".join(
+        f"  - {{id: chain-{n}, title: 课程{n}, objectives: [学会], format: manual, duration: 5"
+        + (f", prerequisites: [chain-{n + 1}]" if n < 1199 else "") + "}\n" for n in range(1200))
+    pm = sample_tree / "roles" / "pm.yaml"
+    pm.write_text(pm.read_text(encoding="utf-8") + modules, encoding="utf-8")
+    assert main(["validate", "playbooks"]) == 0, capsys.readouterr().err
+    pb = load_playbooks("playbooks").playbooks["sample"]
+    text = manual.render(Context(pb, "sample/roles/pm.md"), pb.role("pm"))
+    assert text.index("课程1199") < text.index("课程0")  # prerequisites come first
+
+
+def test_a_fork_chain_a_thousand_deep_validates(sample_tree, capsys):
+    for n in range(1, 1001):
+        folder = sample_tree.parent / f"f{n:04d}"
+        folder.mkdir()
+        parent = "sample" if n == 1 else f"f{n - 1:04d}"
+        (folder / "playbook.yaml").write_text(
+            f"schema_version: 1\nid: f{n:04d}\nextends: {parent}\ntitle: 分支{n}\n"
+            "summary: 分支。\n", encoding="utf-8")
+    assert main(["validate", "-q", "playbooks"]) == 0, capsys.readouterr().err[-2000:]
+
+
+def test_a_long_alias_is_refused_before_it_becomes_a_file_name(sample_tree, capsys):
+    prep = sample_tree / "phases" / "prep.yaml"
+    prep.write_text(prep.read_text(encoding="utf-8").replace(
+        "order: 1\n", f"order: 1\naliases: [{'a' * 260}]\n"), encoding="utf-8")
+    assert main(["validate", "playbooks"]) == 1
+    assert ("error[long-id]: id 'aaaaaaaaaaaaaaaaaaaaaaaa…' is 260 characters long, over the "
+            "limit of 64") in capsys.readouterr().err

@@ -59,7 +59,7 @@ checklist:
   - id: prep-team
     priority: should
     tags: [新标签]
-    raci: {consulted: [pm]}
+    raci: {accountable: trainer}
 """)
     result, messages = load()
     assert [m for m in messages if "error" in m] == []
@@ -70,7 +70,7 @@ checklist:
     assert prep.entry_criteria == ["新的进入条件"]
     item = prep.checklist[0]
     assert (item.priority, item.tags, item.title) == ("should", ["新标签"], "组建项目团队")
-    assert item.raci.consulted == ["pm"] and item.raci.informed == ["trainer"]
+    assert item.raci.accountable == "trainer" and item.raci.consulted == ["trainer"]
     # Provenance: each field says where it came from.
     assert str(item.sources["priority"]).startswith("playbooks/fork/phases/prep.yaml:5:")
     assert str(item.sources["title"]).startswith("playbooks/sample/phases/prep.yaml:")
@@ -344,7 +344,7 @@ def test_overlays_of_plain_or_empty_parent_values_never_crash(fork, sample_tree)
     prep = sample_tree / "phases" / "prep.yaml"
     prep.write_text(prep.read_text(encoding="utf-8").replace(
         "    tags: [团队]", "    tags: [团队]\n    raci:").replace(
-        "    raci: {responsible: [pm], accountable: pm, consulted: [trainer], informed: [trainer]}\n",
+        "    raci: {responsible: [pm], accountable: pm, consulted: [trainer]}\n",
         ""), encoding="utf-8")
     write(fork / "phases" / "prep.yaml", """\
 id: prep

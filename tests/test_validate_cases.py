@@ -1,5 +1,7 @@
 """Data-driven corpus: each tests/cases/<name>/ holds files laid over the sample playbook and
-expected.txt, the exact output `luodi validate` must give. Refresh with --update-golden."""
+expected.txt, the exact output `luodi validate` must give. Files under <name>/playbooks/ go into
+the playbooks/ folder beside the sample instead (other playbooks: forks, parents). Refresh with
+--update-golden."""
 
 import shutil
 from pathlib import Path
@@ -16,7 +18,9 @@ def test_case(case, sample_tree, capsys, update_golden):
     case_dir = CASES / case
     for file in case_dir.rglob("*"):
         if file.is_file() and file.name != "expected.txt":
-            target = sample_tree / file.relative_to(case_dir)
+            relative = file.relative_to(case_dir)
+            target = (sample_tree.parent / relative.relative_to("playbooks")
+                      if relative.parts[0] == "playbooks" else sample_tree / relative)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(file, target)
     code = main(["validate", "playbooks"])

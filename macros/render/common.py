@@ -233,21 +233,23 @@ def priority_badge(ctx: Context, priority: str) -> str:
 
 
 def modules_in_order(modules: list[Module]) -> list[Module]:
-    """Modules sorted so that each comes after its prerequisites (stable otherwise)."""
+    """Modules sorted so that each comes after its prerequisites (stable otherwise). A walk with
+    a stack of its own: a long chain of prerequisites must not exhaust Python's."""
     by_id = {m.id: m for m in modules}
     done: list[Module] = []
     seen: set[str] = set()
-
-    def visit(module: Module) -> None:
-        if module.id in seen:
-            return
-        seen.add(module.id)
-        for prerequisite in module.prerequisites:
-            if prerequisite in by_id:
-                visit(by_id[prerequisite])
-        done.append(module)
-
     for module in modules:
-        visit(module)
+        if module.id in seen:
+            continue
+        seen.add(module.id)
+        stack = [(module, iter(module.prerequisites))]
+        while stack:
+            current, prerequisites = stack[-1]
+            prerequisite = next((p for p in prerequisites if p in by_id and p not in seen), None)
+            if prerequisite is None:
+                done.append(current)
+                stack.pop()
+                continue
+            seen.add(prerequisite)
+            stack.append((by_id[prerequisite], iter(by_id[prerequisite].prerequisites)))
     return done
-
