@@ -25,8 +25,12 @@ def define_env(env) -> None:
     from .schema import reference_markdown
 
     plugin = env.conf.plugins.get("luodi")
+    on_error = None
     if plugin is not None:  # loads them now if `macros` comes before `luodi` in plugins
         playbooks = plugin.load(env.conf)
+
+        def on_error(message: str, line: int) -> None:
+            plugin.macro_error(env.page, message, line)
     else:
         from pathlib import Path
 
@@ -41,6 +45,7 @@ def define_env(env) -> None:
     def here() -> str:
         return env.page.file.src_uri
 
-    for name, function in macro_functions(playbooks, here, env.conf.use_directory_urls).items():
+    for name, function in macro_functions(playbooks, here, env.conf.use_directory_urls,
+                                          on_error).items():
         env.macro(function, name)
     env.macro(reference_markdown, "format_reference")

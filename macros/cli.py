@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from . import __version__
 from .diagnostics import did_you_mean, errors
+from .text import code_point, forbidden_in_value, visible, visible_id, why_forbidden
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -56,6 +58,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="write every kind as <kind>.schema.json and <kind>.fork.schema.json")
     schema.add_argument("--fork", action="store_true",
                         help="the variant for forks (every key but id may be inherited)")
+    schema.add_argument("--force", action="store_true",
+                        help="with --output-dir: overwrite schema files that exist already")
     _export_parser(commands)
     _fork_parsers(commands)
     return parser
@@ -180,12 +184,10 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
     except OSError as exc:  # a file or folder we were told to use: say which, in one line
         where = f": {exc.filename}" if exc.filename else ""
-        print(f"luodi {args.command}: error: {exc.strerror or exc}{where}", file=sys.stderr)
-        return EXIT_PROBLEMS
+        return _fail(f"luodi {args.command}", f"{exc.strerror or exc}{where}")
     except Exception as exc:  # a bug in Luodi: still one line, never a traceback
-        print(f"luodi {args.command}: error: {type(exc).__name__}: {exc} "
-              "(a bug in Luodi; please report it)", file=sys.stderr)
-        return EXIT_PROBLEMS
+        return _fail(f"luodi {args.command}", f"{type(exc).__name__}: {exc} "
+                     "(a bug in Luodi; please report it)")
 
 
 def _validate(args) -> int:
@@ -211,16 +213,35 @@ def _schema(args) -> int:
     from .schema import schema_files, schema_text
 
     if args.output_dir:
+        from .export import ExportError, write_output
+
         out = Path(args.output_dir)
+        files = schema_files()
+        if out.exists() and not out.is_dir():
+            return _fail("luodi schema", f"{out.as_posix()} is a file, not a folder")
+        existing = sorted(name for name in files if (out / name).exists())
+        if existing and not args.force:
+            return _fail("luodi schema", f"{out.as_posix()} holds {', '.join(existing)} already "
+                         "(use --force to overwrite them); nothing was written")
         out.mkdir(parents=True, exist_ok=True)
-        for name, text in schema_files().items():
-            (out / name).write_text(text, encoding="utf-8")
+        try:  # each file whole or not at all: a full disk leaves the old file as it was
+            for name, text in files.items():
+                write_output(out / name, text.encode("utf-8"), force=args.force)
+        except (ExportError, OSError) as exc:
+            return _fail("luodi schema", f"cannot write {out.as_posix()}: "
+                         f"{getattr(exc, 'strerror', None) or exc}")
         return EXIT_OK
     if not args.kind:
         print("luodi schema: give a KIND or --output-dir", file=sys.stderr)
         return EXIT_USAGE
     sys.stdout.write(schema_text(args.kind, args.fork))
     return EXIT_OK
+
+
+def _fail(prog: str, message: str, code: int = EXIT_PROBLEMS) -> int:
+    """One line on standard error, shown safely whatever the message quotes of the input."""
+    print(f"{prog}: error: {visible(message)}", file=sys.stderr)
+    return code
 
 
 def _load_clean(folder: str, prog: str, message: str = "fix the errors above first"):
@@ -233,7 +254,7 @@ def _load_clean(folder: str, prog: str, message: str = "fix the errors above fir
     if problems:
         for diagnostic in result.diagnostics:
             print(diagnostic.format(), file=sys.stderr)
-        print(f"{prog}: error: {message.format(count=len(problems))}", file=sys.stderr)
+        _fail(prog, message.format(count=len(problems)))
         return None
     return result.playbooks
 
@@ -241,9 +262,8 @@ def _load_clean(folder: str, prog: str, message: str = "fix the errors above fir
 def _pick(playbooks: dict, playbook_id: str, prog: str, where: str = ""):
     if playbook_id in playbooks:
         return playbooks[playbook_id]
-    print(f"{prog}: error: no playbook '{playbook_id}'{where}"
-          f"{did_you_mean(playbook_id, playbooks)}; playbooks: {', '.join(sorted(playbooks))}",
-          file=sys.stderr)
+    _fail(prog, f"no playbook '{visible_id(playbook_id)}'{where}"
+          f"{did_you_mean(playbook_id, playbooks)}; playbooks: {', '.join(sorted(playbooks))}")
     return None
 
 
@@ -251,18 +271,21 @@ def _new(args) -> int:
     import re
 
     from . import fork
-    from .model import ID_PATTERN
+    from .model import ID_MAX_LENGTH, ID_PATTERN
 
     prog = "luodi new"
-    if not re.fullmatch(ID_PATTERN, args.fork):
-        print(f"{prog}: error: '{args.fork}' is not a valid id: use lowercase ASCII words "
-              "joined by '-', e.g. crm-rollout", file=sys.stderr)
-        return EXIT_USAGE
+    if not re.fullmatch(ID_PATTERN, args.fork) or len(args.fork) > ID_MAX_LENGTH:
+        return _fail(prog, f"'{visible_id(args.fork)}' is not a valid id: use lowercase ASCII "
+                     f"words joined by '-', at most {ID_MAX_LENGTH} characters, e.g. "
+                     "crm-rollout", EXIT_USAGE)
     folder = Path(args.playbooks) / args.fork
-    if folder.exists():
-        print(f"{prog}: error: {folder.as_posix()} already exists; nothing was written",
-              file=sys.stderr)
-        return EXIT_PROBLEMS
+    if os.path.lexists(folder):
+        return _fail(prog, f"{folder.as_posix()} already exists; nothing was written")
+    for option, text in (("--title", args.title), *(("--set", pair) for pair in args.set)):
+        bad = forbidden_in_value(text)
+        if bad:  # the reader would refuse the file; YAML would even turn U+0085 into a space
+            return _fail(prog, f"{option} {text}: {code_point(bad.group())} has no place in "
+                         f"playbook text; {why_forbidden(bad.group())}")
     playbooks = _load_clean(args.playbooks, prog)
     parent = playbooks and _pick(playbooks, args.parent, prog)
     if not parent:
@@ -272,9 +295,8 @@ def _new(args) -> int:
         key, sep, value = pair.partition("=")
         if not sep or key not in parent.variables:
             hint = did_you_mean(key, parent.variables) if sep else " (write KEY=VALUE)"
-            print(f"{prog}: error: --set {pair}: '{parent.id}' has no variable '{key}'{hint}; "
-                  f"variables: {', '.join(parent.variables)}", file=sys.stderr)
-            return EXIT_PROBLEMS
+            return _fail(prog, f"--set {pair}: '{parent.id}' has no variable '{visible_id(key)}'"
+                         f"{hint}; variables: {', '.join(parent.variables)}")
         values[key] = value
     text = fork.scaffold(parent, args.fork, args.title, values)
     folder.mkdir(parents=True)
@@ -312,9 +334,8 @@ def _explain(args) -> int:
     lines = fork.explain(playbook, args.id)
     if lines is None:
         known = list(fork.objects_by_id(playbook))
-        print(f"luodi explain: error: no object with id '{args.id}' in '{playbook.id}'"
-              f"{did_you_mean(args.id, known)}", file=sys.stderr)
-        return EXIT_PROBLEMS
+        return _fail("luodi explain", f"no object with id '{visible_id(args.id)}' in "
+                     f"'{playbook.id}'{did_you_mean(args.id, known)}")
     print("\n".join(lines))
     return EXIT_OK
 
@@ -324,8 +345,7 @@ def _export(args) -> int:
     prog = f"luodi export {args.export_kind}" if args.export_kind else "luodi export"
 
     def fail(message: str, code: int = EXIT_PROBLEMS) -> int:
-        print(f"{prog}: error: {message}", file=sys.stderr)
-        return code
+        return _fail(prog, message, code)
 
     if args.export_kind is None:
         sys.stdout.write(args.export_help())

@@ -7,6 +7,7 @@ from dataclasses import fields as dc_fields
 
 from .i18n import label
 from .model import Node, Playbook, Variable
+from .text import yaml_string
 from .validate import schema_fields, walk
 
 
@@ -65,7 +66,7 @@ def scaffold(parent: Playbook, fork_id: str, title: str = "",
 
 
 def _yaml_str(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
+    return yaml_string(text)
 
 
 def objects_by_id(pb: Playbook) -> dict[str, tuple[str, Node]]:

@@ -31,15 +31,17 @@ from pathlib import Path
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.toc import AnchorLink, TableOfContents
+from mkdocs.utils.meta import get_data
 
 from . import pagefind
 from .background import Background, JobFailed
-from .diagnostics import errors
+from .diagnostics import Diagnostic, errors
 from .export import download_paths, playbook_json, site_downloads
 from .i18n import CATALOG
-from .model import Playbook
+from .model import Playbook, Source
 from .render import handout
 from .render.common import h, page_path, relative_url, url_of
 from .render.pages import (
@@ -52,7 +54,7 @@ from .render.pages import (
     playbook_pages,
 )
 from .search import enrich_index, search_extras
-from .validate import load_playbooks
+from .validate import display_path, load_playbooks
 
 log = logging.getLogger("mkdocs.plugins.luodi")
 # Downloads by playbook id, with the JSON they were made from; kept for the life of the process,
@@ -62,6 +64,9 @@ _SERVING = False  # set once `mkdocs serve` has made its first build
 _WARM_UP: threading.Thread | None = None  # imports for serve's rebuilds (on_serve)
 
 ASSETS = ("luodi.css", "luodi-search-worker.js")
+# What the Markdown of generated pages uses: ids and classes on headings, HTML blocks holding
+# Markdown (one box per checklist item), tables and warning boxes (drift notices).
+MARKDOWN_EXTENSIONS = ("attr_list", "md_in_html", "tables", "admonition")
 ASSET_DIR = "assets/luodi"
 ANCHORS_FILE = "anchors.json"
 _ID_ATTR = re.compile(r'\sid="([^"]+)"')
@@ -101,8 +106,11 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         self.playbooks: dict[str, Playbook] = {}
         self._loaded_for = None  # the config the playbooks were loaded for
         self.pages: list[tuple[Playbook, PageSpec]] = []
-        # Generated pages by source path: the front matter and the body they were written with.
-        self.generated: dict[str, tuple[dict, str]] = {}
+        # Generated pages by source path: the front matter and the body they were written with,
+        # and how deep their TOC goes (0: every heading).
+        self.generated: dict[str, tuple[dict, str, int]] = {}
+        self.macro_errors: dict[str, list[tuple[str, int]]] = {}  # page → (message, line)
+        self._published: dict[str, str] = {}  # each file of the site: its URL → what it is
         self.anchors: dict[str, list[str]] = {}
         self.redirects: list[tuple[str, str, str, str]] = []  # old src, new src, title, lang
         self.anchor_aliases: dict[str, dict[str, list[str]]] = {}  # playbook → new id → old ids
@@ -147,6 +155,8 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
                 config.nav = ["index.md", *sections] if _has_index(config) else sections
             else:
                 config.nav[1:1] = sections
+        enabled = {str(name).split(".")[-1] for name in config.markdown_extensions}
+        config.markdown_extensions.extend(e for e in MARKDOWN_EXTENSIONS if e not in enabled)
         for asset in ASSETS:
             if asset.endswith(".css"):
                 config.extra_css.append(f"{ASSET_DIR}/{asset}")
@@ -158,23 +168,32 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
 
     def on_files(self, files: Files, config) -> Files:
         self.generated = {}
+        # Where each file of the site is published: a hand-written page at the URL of a
+        # generated one (docs/standard.md and standard/index.md are both standard/) would be
+        # replaced without a word.
+        self._published = {f.dest_uri: f"docs/{f.src_uri}" for f in files}
         for pb, spec in self.pages:
-            if files.get_file_from_path(spec.src) is not None:
-                raise PluginError(
-                    f"docs/{spec.src} is written by hand, but Luodi generates that page from "
-                    f"playbook '{pb.id}': move or rename the hand-written page")
             meta = page_meta(spec, pb)
             try:
                 text = page_markdown(spec, pb, config.use_directory_urls)
             except UnsafePage as exc:
                 raise PluginError(str(exc)) from None
-            files.append(File.generated(config, spec.src, content=text))
-            self.generated[spec.src] = (meta, text[len(front_matter(meta)):])
+            self._publish(files, File.generated(config, spec.src, content=text),
+                          f"the page of playbook '{pb.id}' that Luodi generates ({spec.src})")
+            self.generated[spec.src] = (meta, text[len(front_matter(meta)):], spec.toc_depth)
         self._background_start(files, config)
         for asset in (*ASSETS, *([pagefind.WORKER] if self.engine == "pagefind" else [])):
             files.append(_asset_file(config, asset))
         self._reader_files(files, config)
         return files
+
+    def _publish(self, files: Files, file: File, what: str) -> None:
+        other = self._published.get(file.dest_uri)
+        if other is not None:
+            raise PluginError(f"{other} and {what} would both be published as {file.dest_uri}: "
+                              "rename or move the hand-written file, or rename the playbook")
+        self._published[file.dest_uri] = what
+        files.append(file)
 
     # ------------------------------------------------------------ work in a second process
     # The downloads (export.py) and search's extras (search.py) depend on the playbooks alone
@@ -192,7 +211,8 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
             cached = _DOWNLOADS.get(pb.id)
             if cached is not None and cached[0] == key:
                 for path, data in cached[1].items():
-                    files.append(File.generated(config, path, content=data))
+                    self._publish(files, File.generated(config, path, content=data),
+                                  f"a download of playbook '{pb.id}'")
                 continue
             if self._workdir is None:
                 # TemporaryDirectory also removes itself at exit if a build never finishes.
@@ -201,8 +221,9 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
             self._downloads.append((pb, key))
             jobs.append((site_downloads, (pb, key)))  # the key is the playbook's JSON download
             for path in download_paths(pb):
-                files.append(File.generated(config, path,
-                                            abs_src_path=str(self._workdir / pb.id / path)))
+                self._publish(files, File.generated(
+                    config, path, abs_src_path=str(self._workdir / pb.id / path)),
+                    f"a download of playbook '{pb.id}'")
         downloads = bool(jobs)
         self._search_job = None
         if self.engine == "luodi":
@@ -251,18 +272,33 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         return server
 
     @event_priority(100)  # first: before mkdocs-macros, Material's meta or tags plugin
-    def on_page_markdown(self, markdown, page, config, files):
+    def _on_page_markdown_check(self, markdown, page, config, files):
         """A generated page must reach every plugin exactly as Luodi wrote it. mkdocs drops
         front matter it cannot parse without a word, and `render_macros: false` with it: that
         would let mkdocs-macros run the page as a template. Never silently: fail the build."""
         found = self.generated.get(page.file.src_uri)
         if found is None:
             return markdown
-        meta, body = found
+        meta, body, _ = found
         if page.meta != meta or markdown != body:
             raise PluginError(f"generated page {page.file.src_uri}: mkdocs did not read back "
                               "the front matter Luodi wrote (a bug in Luodi; please report it)")
         return markdown
+
+    def macro_error(self, page, message: str, line: int) -> None:
+        """A macro of Luodi's was called wrongly on a hand-written page (macros/__init__.py)."""
+        self.macro_errors.setdefault(page.file.src_uri, []).append((message, line))
+
+    @event_priority(-100)  # last: after mkdocs-macros rendered the page
+    def _on_page_markdown_macro_errors(self, markdown, page, config, files):
+        errors_here = self.macro_errors.pop(page.file.src_uri, None)
+        if errors_here:
+            raise PluginError("\n".join(
+                _macro_diagnostic(page, config, message, line).format()
+                for message, line in errors_here))
+        return markdown
+
+    on_page_markdown = CombinedEvent(_on_page_markdown_check, _on_page_markdown_macro_errors)
 
     @event_priority(50)  # before Material's search plugin reads the page
     def on_page_context(self, context, page, config, nav):
@@ -271,6 +307,9 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         return context
 
     def on_page_content(self, html, page, config, files):
+        depth = self.generated.get(page.file.src_uri, (None, None, 0))[2]
+        if depth:
+            page.toc = TableOfContents(_toc_to_depth(list(page.toc), depth))
         html = self._reader_page(html, page)
         self.anchors[page.url] = sorted(set(_ID_ATTR.findall(html)))
         return html
@@ -470,14 +509,16 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
                 return
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            pages = data["pages"]
+            pages = data["pages"] if isinstance(data, dict) else None
             if data.get("version") != 1 or not isinstance(pages, dict) or not all(
-                    isinstance(a, list) for a in pages.values()):
-                raise ValueError("not a version 1 anchor list")
-        except (OSError, ValueError, KeyError, TypeError) as e:
+                    isinstance(anchors, list) and all(isinstance(a, str) for a in anchors)
+                    for anchors in pages.values()):
+                raise ValueError("not a version 1 anchor list (pages of lists of anchors)")
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
             if self.config.anchors_baseline:
                 raise PluginError(f"anchors_baseline '{self.config.anchors_baseline}': {e}") from e
-            log.info("ignoring the previous build's %s: %s", ANCHORS_FILE, e)
+            log.warning("the previous build's %s is unusable (%s): this build writes a new one "
+                        "and cannot tell which anchors are gone", ANCHORS_FILE, e)
             return
         self.baseline = data
 
@@ -524,6 +565,28 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
                             html_lib.unescape(anchor))
                 removed += 1
         return removed
+
+
+def _macro_diagnostic(page, config, message: str, line: int) -> Diagnostic:
+    """Where in the page's file a macro call is: the template's line, below the front matter
+    (which mkdocs-macros never sees), and the column of the call on that line."""
+    source = page.file.content_string
+    body, _ = get_data(source)
+    offset = source[:len(source) - len(body)].count("\n") if source.endswith(body) else 0
+    lines = source.splitlines()
+    number = offset + line if line else 1
+    text = lines[number - 1] if 0 < number <= len(lines) else ""
+    name = message.split("(", 1)[0]
+    col = text.find(name) + 1 if name and name in text else 1
+    path = Path(config.docs_dir, page.file.src_path)
+    shown = display_path(path)
+    return Diagnostic(Source(shown, number, col), "macro", message)
+
+
+def _toc_to_depth(links: list[AnchorLink], depth: int) -> list[AnchorLink]:
+    for link in links:
+        link.children = _toc_to_depth(link.children, depth) if link.level < depth else []
+    return links
 
 
 def _has_index(config) -> bool:

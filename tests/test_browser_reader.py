@@ -42,6 +42,26 @@ def progress(page) -> dict:
 # ---------------------------------------------------------------- ticks
 
 
+@pytest.mark.parametrize("width", [1280, 390, 320])
+def test_both_progress_rows_show_in_full_at_any_width(browser, site_url, width):
+    """The progress rows are held at their height (so that a tick lays out nothing else): the
+    height must fit them, also after the window is made narrower."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    tab = context.new_page()
+    tab.goto(site_url + PHASE_URL)
+    tab.set_viewport_size({"width": width, "height": 900})
+    tab.wait_for_timeout(300)  # the resize handler runs in the next frame
+    inside = tab.evaluate("""() => {
+        const bars = document.querySelector('.luodi-progress-bars').getBoundingClientRect();
+        return [...document.querySelectorAll('.luodi-progress-row > *')].map(el => {
+            const r = el.getBoundingClientRect();
+            return r.height > 0 && r.top >= bars.top - 0.5 && r.bottom <= bars.bottom + 0.5; }); }""")
+    context.close()
+    assert inside == [True, True, True, True]
+
+
+
+
 def test_a_tick_survives_a_reload_and_is_saved_by_item_id(page, site_url):
     page.goto(site_url + PHASE_URL)
     item = MUSTS[1]

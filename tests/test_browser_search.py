@@ -126,3 +126,29 @@ def test_the_teaser_shows_the_match_when_normalizing_changes_lengths(page, site_
       return message.data.items[0][0].text;
     }""")
     assert "<mark data-md-highlight>目标词</mark>" in result
+
+
+def test_titles_and_tags_with_markup_characters_show_as_written(page, tmp_path):
+    """A phase titled R&D <b>x</b> {y}: its tag and title in the result list read exactly so
+    (the index holds them as HTML; shown escaped once, never twice, never as markup)."""
+    from conftest import FIXTURES, build_site, make_project, serve
+
+    playbooks = tmp_path / "pb"
+    shutil.copytree(FIXTURES, playbooks)
+    prep = playbooks / "sample" / "phases" / "prep.yaml"
+    title = "R&D 准备 <b>x</b> {y}"
+    prep.write_text(prep.read_text(encoding="utf-8").replace(
+        "title: 准备阶段", f'title: "{title}"'), encoding="utf-8")
+    project = make_project(tmp_path / "p", playbooks)
+    done = build_site(project, tmp_path / "site")
+    assert done.returncode == 0, done.stderr
+    url, stop = serve(tmp_path / "site")
+    try:
+        links = search(page, url, "组建项目团队")
+        assert any("phases/prep/" in link for link in links)
+        shown = page.eval_on_selector_all(
+            ".md-search-result__item .md-tag", "els => els.map(e => e.textContent)")
+        assert title in shown, shown
+        assert page.locator(".md-search-result__item b").count() == 0
+    finally:
+        stop()

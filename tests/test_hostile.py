@@ -316,3 +316,122 @@ def test_a_long_alias_is_refused_before_it_becomes_a_file_name(sample_tree, caps
     assert main(["validate", "playbooks"]) == 1
     assert ("error[long-id]: id 'aaaaaaaaaaaaaaaaaaaaaaaa…' is 260 characters long, over the "
             "limit of 64") in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ the site
+
+
+def test_a_macro_mistake_on_a_hand_written_page_names_the_page_and_line(tmp_path):
+    project = make_project(tmp_path / "p", FIXTURES, pages={"guide.md": (
+        "---\ntitle: 指南\n---\n\n# 指南\n\n说明\n\n{{ checklist(\"sampel\", \"prep\") }}\n\n"
+        "{{ course(\"sample\") }}\n")})
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "  - 指南: guide.md\n",
+                      encoding="utf-8")
+    done = build_site(project, tmp_path / "site")
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    lines = [line for line in done.stderr.splitlines() if "error[macro]" in line]
+    assert lines == [
+        "ERROR   -  docs/guide.md:9:4: error[macro]: checklist(): no playbook 'sampel' (did you "
+        "mean 'sample'?); known: sample",
+        "docs/guide.md:11:4: error[macro]: course(playbook, module): missing a required "
+        "argument: 'module'"], done.stderr
+
+
+@pytest.mark.parametrize("page, playbook", [("sample.md", "sample"), ("tags.md", "tags")])
+def test_a_hand_written_page_at_a_generated_url_is_an_error_naming_both(tmp_path, page,
+                                                                        playbook):
+    playbooks = tmp_path / "pb"
+    shutil.copytree(FIXTURES / "sample", playbooks / playbook)
+    main_file = playbooks / playbook / "playbook.yaml"
+    main_file.write_text(main_file.read_text(encoding="utf-8").replace(
+        "id: sample", f"id: {playbook}", 1), encoding="utf-8")
+    project = make_project(tmp_path / "p", playbooks, pages={page: "# 手写\n"})
+    done = build_site(project, tmp_path / "site")
+    assert done.returncode == 1
+    assert (f"docs/{page} and the page of playbook '{playbook}' that Luodi generates "
+            f"({playbook}/index.md) would both be published as {playbook}/index.html") \
+        in done.stderr
+
+
+def test_a_malformed_anchor_list_warns_and_is_rebuilt(tmp_path):
+    project = make_project(tmp_path / "p", FIXTURES)
+    site = tmp_path / "site"
+    assert build_site(project, site).returncode == 0
+    (site / "anchors.json").write_text('{"version":1,"pages":{"sample/":[1,2]}}',
+                                       encoding="utf-8")
+    done = build_site(project, site, strict=False)
+    assert done.returncode == 0 and "Traceback" not in done.stderr
+    assert "the previous build's anchors.json is unusable" in done.stderr
+    data = json.loads((site / "anchors.json").read_text(encoding="utf-8"))
+    assert all(isinstance(a, str) for anchors in data["pages"].values() for a in anchors)
+    assert build_site(project, site).returncode == 0  # and the next strict build is clean
+
+
+# ------------------------------------------------------------------ the command line
+
+
+def test_schema_output_never_overwrites_without_force(tmp_path, capsys):
+    out = tmp_path / "schemas"
+    assert main(["schema", "-o", str(out)]) == 0
+    (out / "phase.schema.json").write_text("mine\n", encoding="utf-8")
+    assert main(["schema", "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "(use --force to overwrite them); nothing was written" in err
+    assert (out / "phase.schema.json").read_text(encoding="utf-8") == "mine\n"
+    assert main(["schema", "-o", str(out), "--force"]) == 0
+    assert json.loads((out / "phase.schema.json").read_text(encoding="utf-8"))["title"]
+
+
+def test_schema_output_on_a_full_disk_leaves_every_file_whole(tmp_path, capsys, monkeypatch):
+    import os
+
+    out = tmp_path / "schemas"
+    assert main(["schema", "-o", str(out)]) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    real_fdopen = os.fdopen
+
+    class Full:
+        """A file whose write stops halfway with a full disk."""
+
+        def __init__(self, f):
+            self.f = f
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.f.close()
+
+        def write(self, data):
+            self.f.write(data[: len(data) // 2])
+            raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(os, "fdopen", lambda fd, mode: Full(real_fdopen(fd, mode)))
+        assert main(["schema", "-o", str(out), "--force"]) == 1
+    assert "No space left on device" in capsys.readouterr().err
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # no half file, no temp
+
+
+@pytest.mark.parametrize("value", ["A\u0085B", "A\u2028B", "A\x1bB", "A\u202eB"])
+def test_new_refuses_a_value_that_would_not_read_back(sample_tree, capsys, value):
+    assert main(["new", "fork", "--from", "sample", "--set", f"project-name={value}"]) == 1
+    err = capsys.readouterr().err
+    assert f"U+{ord(value[1]):04X}" in err and value[1] not in err
+    assert not (sample_tree.parent / "fork").exists()
+
+
+def test_new_writes_values_that_read_back_exactly(sample_tree, capsys):
+    value = "A\u00a0B \"引号\" # 不是注释: 冒号 {{ 模板 }}"
+    assert main(["new", "fork", "--from", "sample", "--set", f"project-name={value}",
+                 "--title", "分支 'x'"]) == 0
+    pb = load_playbooks("playbooks").playbooks["fork"]
+    assert pb.variables["project-name"].value == value and pb.title == "分支 'x'"
+
+
+def test_command_line_errors_do_not_pass_escape_sequences_to_the_terminal(sample_tree, capsys):
+    assert main(["explain", "sample", "pm\x1b]0;pwned\x07"]) == 1
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "\x07" not in err and "pm\\u001b]0;pwned\\u0007" in err

@@ -334,3 +334,38 @@ def test_a_dirty_build_neither_warns_nor_forgets_anchors(tmp_path):
     assert "is gone" not in done.stderr
     after = json.loads((site / "anchors.json").read_text(encoding="utf-8"))
     assert after == before  # the unchanged guide page is still listed
+
+
+def test_a_big_phase_lists_its_sections_not_its_items_in_the_toc(tmp_path):
+    """Over checklist.TOC_ITEMS items, the TOC stops above the items (the theme's script costs
+    the square of the TOC's entries); a small phase lists its items. Each item is one box,
+    also where mkdocs.yml enables none of the Markdown extensions Luodi's pages need."""
+    from macros.render.checklist import TOC_ITEMS
+
+    playbooks = tmp_path / "pb"
+    shutil.copytree(FIXTURES, playbooks)
+    go_live = playbooks / "sample" / "phases" / "go-live.yaml"
+    text = go_live.read_text(encoding="utf-8")
+    extra = "".join(f"  - {{id: many-{n}, title: 检查项{n}, owner: pm, priority: could, "
+                    f"evidence: 记录}}\n" for n in range(TOC_ITEMS + 1))
+    go_live.write_text(text.rstrip("\n") + "\n" + extra, encoding="utf-8")
+    project = make_project(tmp_path / "p", playbooks)
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    head, _, rest = config.partition("markdown_extensions:")
+    (project / "mkdocs.yml").write_text(head + "markdown_extensions:\n  - toc\n"
+                                        + rest[rest.index("\nnav:"):], encoding="utf-8")
+    site = tmp_path / "site"
+    done = build_site(project, site)
+    assert done.returncode == 0, done.stderr
+
+    def toc_links(url: str) -> list[str]:
+        text = page(site, url)
+        toc = text.split('class="md-nav md-nav--secondary"', 1)[1].split("</nav>\n", 1)[0]
+        return re.findall(r'href="#([^"]+)"', toc)
+
+    big, small = toc_links("sample/phases/go-live"), toc_links("sample/phases/prep")
+    assert "priority-could" in big and not any(a.startswith("many-") for a in big)
+    assert "prep-team" in small and "priority-must" in small
+    html = page(site, "sample/phases/go-live")
+    assert html.count('<div class="luodi-item-block">') == TOC_ITEMS + 2  # live-training too
+    assert re.search(r'<div class="luodi-item-block">\s*<h4 class="luodi-item" id="many-0"', html)

@@ -19,7 +19,7 @@ def test_published_schema_is_up_to_date(kind, fork):
     name = f"{kind}.fork.schema.json" if fork else f"{kind}.schema.json"
     published = ROOT / "docs" / "schema" / name
     assert published.read_text(encoding="utf-8") == schema_text(kind, fork), (
-        "regenerate with: luodi schema -o docs/schema")
+        "regenerate with: luodi schema -o docs/schema --force")
 
 
 def _playbook_dirs():

@@ -61,12 +61,17 @@
   }
 
   // Title of an item, module or lesson, without what Luodi and the theme add to the element.
+  // Read from the element's own nodes, not from a copy of it: pages hold thousands of items.
+  var EXTRAS = ["headerlink", "luodi-check", "luodi-copy-link", "luodi-alias"];
   function titleOf(el) {
     var link = el.matches("li") ? el.querySelector(":scope > a") : null;
-    var copy = (link || el).cloneNode(true);
-    copy.querySelectorAll(".headerlink, .luodi-check, .luodi-copy-link, .luodi-alias")
-      .forEach(function (extra) { extra.remove(); });
-    return copy.textContent.replace(/\s+/g, " ").trim();
+    if (link) return link.textContent.replace(/\s+/g, " ").trim();
+    var text = "";
+    for (var node = el.firstChild; node; node = node.nextSibling) {
+      if (node.nodeType === 1 && EXTRAS.some(function (c) { return node.classList.contains(c); })) continue;
+      text += node.textContent;
+    }
+    return text.replace(/\s+/g, " ").trim();
   }
 
   // ------------------------------------------------------------------ saved ticks
@@ -152,16 +157,20 @@
     var items = checklistItems(info.kind);
     if (!items.length || document.querySelector(".luodi-progress-panel")) return;
     var L = info.labels;
+    var byId = {};
 
+    // One checkbox made, then copied: a page may hold ten thousand items.
+    var template = make("span", { class: "luodi-check" });
+    template.appendChild(make("input", { type: "checkbox", class: "luodi-check-input" }));
+    // Print shows a character instead of the form control: ☑ or ☐.
+    template.appendChild(make("span", { class: "luodi-check-print", "aria-hidden": "true" }));
     items.forEach(function (item) {
-      var box = make("input", { type: "checkbox", class: "luodi-check-input",
-        "aria-label": titleOf(item.el) });
-      var wrap = make("span", { class: "luodi-check" });
-      wrap.appendChild(box);
-      // Print shows a character instead of the form control: ☑ or ☐.
-      wrap.appendChild(make("span", { class: "luodi-check-print", "aria-hidden": "true" }));
+      var wrap = template.cloneNode(true);
+      item.box = wrap.firstChild;
+      item.box.setAttribute("aria-label", titleOf(item.el));
+      item.box.setAttribute("data-luodi-id", item.id);
       item.el.insertBefore(wrap, item.el.firstChild);
-      item.box = box;
+      byId[item.id] = item;
     });
 
     var panel = buildPanel(L);
@@ -174,28 +183,41 @@
       panel.status.classList.toggle("luodi-error", !!isError);
     }
 
-    function refresh() {
-      var ticks = loadTicks(info.playbook);
-      var done = 0, must = 0, mustDone = 0;
-      items.forEach(function (item) {
-        var on = ticks[item.id] === true;
-        item.box.checked = on;
-        item.el.classList.toggle("luodi-done", on);
-        if (on) done += 1;
-        if (item.must) {
-          must += 1;
-          if (on) mustDone += 1;
-        }
-      });
-      panel.setBar(panel.all, done, items.length, format(L["reader-progress-all"],
-        { done: done, total: items.length }));
-      panel.setBar(panel.must, mustDone, must, format(L["reader-progress-must"],
-        { done: mustDone, total: must }));
+    // The ticks and counts of this page, kept in step with each tick: a tick changes one item
+    // and two numbers, never a walk over every item.
+    var ticks = {};
+    var counts = { done: 0, must: 0, mustDone: 0 };
+
+    function show() {
+      panel.setBar(panel.all, counts.done, items.length, format(L["reader-progress-all"],
+        { done: counts.done, total: items.length }));
+      panel.setBar(panel.must, counts.mustDone, counts.must, format(L["reader-progress-must"],
+        { done: counts.mustDone, total: counts.must }));
     }
 
-    function store(ticks) {
+    function mark(item, on) {
+      item.box.checked = on;
+      item.el.classList.toggle("luodi-done", on);
+    }
+
+    function refresh() {  // everything again: on load, import, reset, or another tab's change
+      ticks = loadTicks(info.playbook);
+      counts = { done: 0, must: 0, mustDone: 0 };
+      items.forEach(function (item) {
+        var on = ticks[item.id] === true;
+        if (on || item.box.checked) mark(item, on);
+        if (on) counts.done += 1;
+        if (item.must) {
+          counts.must += 1;
+          if (on) counts.mustDone += 1;
+        }
+      });
+      show();
+    }
+
+    function store(next) {
       try {
-        saveTicks(info.playbook, ticks);
+        saveTicks(info.playbook, next);
         return true;
       } catch (e) {
         say(L["reader-storage-error"], true);
@@ -204,27 +226,36 @@
     }
 
     // A renamed item (the plugin marks its old id as an alias) keeps its tick: move it over.
-    var ticks = loadTicks(info.playbook);
+    var saved = loadTicks(info.playbook);
     var moved = false;
     document.querySelectorAll(".luodi-alias[data-luodi-alias-of]").forEach(function (alias) {
       var now = alias.getAttribute("data-luodi-alias-of");
-      if (ticks[alias.id] === true && !(now in ticks)) {
-        ticks[now] = true;
-        delete ticks[alias.id];
+      if (saved[alias.id] === true && !(now in saved)) {
+        saved[now] = true;
+        delete saved[alias.id];
         moved = true;
       }
     });
-    if (moved) store(ticks);
+    if (moved) store(saved);
 
-    items.forEach(function (item) {
-      item.box.addEventListener("change", function () {
-        var current = loadTicks(info.playbook);
-        if (item.box.checked) current[item.id] = true;
-        else delete current[item.id];
-        if (!store(current)) item.box.checked = !item.box.checked;
-        refresh();
-      });
-    });
+    function change(box) {  // one listener for every checkbox (at the end of this file)
+      var item = byId[box.getAttribute("data-luodi-id")];
+      if (!item || item.box !== box) return;
+      var on = box.checked;
+      if (on) ticks[item.id] = true;
+      else delete ticks[item.id];
+      if (!store(ticks)) {
+        if (on) delete ticks[item.id];
+        else ticks[item.id] = true;
+        box.checked = !on;
+        return;
+      }
+      mark(item, on);
+      var step = on ? 1 : -1;
+      counts.done += step;
+      if (item.must) counts.mustDone += step;
+      show();
+    }
 
     panel.exportButton.addEventListener("click", function () {
       var current = loadTicks(info.playbook);
@@ -274,8 +305,28 @@
       say(L["reader-reset-done"]);
     });
 
-    active = { key: PREFIX + info.playbook, refresh: refresh };
+    active = { key: PREFIX + info.playbook, refresh: refresh, change: change };
     refresh();
+    holdSize(panel.bars);  // with its text: the height it is held at must fit it
+  }
+
+  // The progress rows keep the height they have with their first text, and nothing inside them
+  // can change the layout around them: on a page of thousands of items a tick then costs a few
+  // milliseconds, not a layout of the whole page. Measured once, and again on resize.
+  function holdSize(el) {
+    function hold() {
+      el.classList.remove("luodi-held");
+      el.style.height = "";
+      el.style.height = el.offsetHeight + "px";
+      el.classList.add("luodi-held");
+    }
+    var pending = false;
+    window.addEventListener("resize", function () {
+      if (pending || !el.isConnected) return;
+      pending = true;
+      requestAnimationFrame(function () { pending = false; hold(); });
+    });
+    hold();
   }
 
   function buildPanel(L) {
@@ -284,6 +335,9 @@
     root.appendChild(make("p", { class: "luodi-progress-heading", id: "luodi-progress-heading" },
       L["reader-progress"]));
 
+    var bars = make("div", { class: "luodi-progress-bars" });
+    root.appendChild(bars);
+
     function bar(name) {
       var row = make("div", { class: "luodi-progress-row luodi-progress-" + name });
       var text = make("span", { class: "luodi-progress-text", id: "luodi-progress-" + name + "-text" });
@@ -291,7 +345,7 @@
         "aria-labelledby": "luodi-progress-" + name + "-text" });
       row.appendChild(text);
       row.appendChild(meter);
-      root.appendChild(row);
+      bars.appendChild(row);
       return { text: text, meter: meter };
     }
 
@@ -316,7 +370,7 @@
     root.appendChild(status);
 
     return {
-      root: root, all: all, must: must, status: status, exportButton: exportButton,
+      root: root, bars: bars, all: all, must: must, status: status, exportButton: exportButton,
       importInput: importInput, resetButton: resetButton,
       setBar: function (part, done, total, text) {
         part.text.textContent = text;
@@ -354,22 +408,40 @@
     }
   }
 
+  var buttonTemplate = null;
+
+  // Buttons are copies of one, and one listener (setupCopyLinks) serves them all.
   function copyButton(title, url, L) {
-    var label = title ? format(L["reader-copy-link-to"], { title: title }) : L["reader-copy-link"];
-    var button = make("button", { type: "button", class: "luodi-copy-link",
-      "aria-label": label, title: L["reader-copy-link"], "data-luodi-url": url });
-    button.innerHTML = LINK_ICON;
-    button.addEventListener("click", function (event) {
+    if (!buttonTemplate) {
+      buttonTemplate = make("button", { type: "button", class: "luodi-copy-link",
+        title: L["reader-copy-link"] });
+      buttonTemplate.innerHTML = LINK_ICON;
+    }
+    var button = buttonTemplate.cloneNode(true);
+    button.setAttribute("aria-label",
+      title ? format(L["reader-copy-link-to"], { title: title }) : L["reader-copy-link"]);
+    button.setAttribute("data-luodi-url", url);
+    return button;
+  }
+
+  var copyListening = false;
+
+  function listenForCopies(L) {
+    if (copyListening) return;
+    copyListening = true;
+    document.addEventListener("click", function (event) {
+      var button = event.target && event.target.closest && event.target.closest(".luodi-copy-link");
+      if (!button) return;
       event.preventDefault();
       event.stopPropagation();
       copyLink(button.getAttribute("data-luodi-url"), L);
     });
-    return button;
   }
 
   function setupCopyLinks(info) {
     var L = info.labels;
     var base = pageUrl();
+    listenForCopies(L);
     // Items (phase pages, role pages, embedded checklists) and lessons: this page + #id.
     document.querySelectorAll(
       ".md-content .luodi-item[id], .md-content li.luodi-role-item[id], .md-content .luodi-lesson[id]"
@@ -437,6 +509,10 @@
   }
 
   window.addEventListener("hashchange", followAlias);
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (active && box && box.classList && box.classList.contains("luodi-check-input")) active.change(box);
+  });
   // Another tab (or window) changed the ticks of this playbook.
   window.addEventListener("storage", function (event) {
     if (active && (event.key === null || event.key === active.key)) active.refresh();

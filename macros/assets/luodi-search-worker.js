@@ -38,8 +38,15 @@ const context = decodeURIComponent(((self.location || {}).hash || "").slice(1));
 const ENTITIES = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": "\"", "&#39;": "'",
   "&#x27;": "'", "&nbsp;": " " };
 
+// Text of the index's HTML: tags dropped, named and numeric character references decoded
+// (Luodi writes '{' as &#123;, and titles and tags come escaped).
 function decode(html) {
-  return html.replace(/<[^>]*>/g, " ").replace(/&[#\w]+;/g, e => ENTITIES[e] || e);
+  return html.replace(/<[^>]*>/g, " ").replace(/&(?:#x([0-9a-f]+)|#(\d+)|\w+);/gi,
+    (e, hex, dec) => {
+      const n = hex ? parseInt(hex, 16) : dec ? parseInt(dec, 10) : -1;
+      if (n < 0) return ENTITIES[e] || e;
+      return n > 0 && n <= 0x10ffff && (n < 0xd800 || n > 0xdfff) ? String.fromCodePoint(n) : e;
+    });
 }
 
 function normalize(text) {
@@ -71,11 +78,13 @@ function setup({ config, docs: raw }) {
       if (w.length > 1 && w.length <= MAX_WORD && HAN.test(w)) vocabulary.add(w);
     }
     const [page, anchor] = doc.location.split("#");
+    // Tags are HTML in the index, as titles are: text here, escaped once where shown (item()).
+    const tags = (doc.tags || []).map(tag => decode(String(tag)));
     const prepared = {
       location: doc.location, page, anchor: anchor || "", title, text,
-      tags: doc.tags || [], boost: doc.boost || 1,
+      tags, boost: doc.boost || 1,
       titleN: normalize(title), textN: normalize(text),
-      tagsN: (doc.tags || []).map(normalize),
+      tagsN: tags.map(normalize),
     };
     // English words of each field, for prefix matching (kpi → KPI 指标).
     prepared.ascii = { title: words(prepared.titleN), tags: words(prepared.tagsN.join(" ")),

@@ -15,6 +15,12 @@ from .common import (
     priority_badge,
 )
 
+# A phase with more items lists its sections in the page's table of contents, not its items
+# (pages.py): a TOC of thousands of entries cannot be read, and the theme's script watches
+# every entry (for the tooltip of a cut title) at a cost that grows with their square: a
+# minute at 10,000 items.
+TOC_ITEMS = 100
+
 
 def render(ctx: Context, phase: Phase) -> str:
     parts = [drift_notice(ctx, phase), md(phase.summary)]
@@ -89,4 +95,7 @@ def item_block(ctx: Context, phase: Phase, item: Item, level: int) -> str:
     if item.detail:
         parts.append(md(item.detail))
     parts.append(bullet_list(fields))
-    return "\n\n".join(p for p in parts if p)
+    # One box per item (CSS contains its layout): ticking one item of thousands re-lays out
+    # that item, not the page (bench/reader_big_page.py).
+    return '<div class="luodi-item-block" markdown="1">\n\n' + "\n\n".join(
+        p for p in parts if p) + "\n\n</div>"

@@ -7,6 +7,9 @@ mkdocs-macros (on_error_fail: true) then fails the build instead of publishing t
 
 from __future__ import annotations
 
+import functools
+import inspect
+import sys
 from collections.abc import Callable
 
 from ..diagnostics import did_you_mean
@@ -23,8 +26,52 @@ class MacroError(Exception):
 
 
 def macro_functions(playbooks: dict[str, Playbook], here: Callable[[], str],
-                    directory_urls: bool = True) -> dict[str, Callable[..., str]]:
-    """name → function, for mkdocs-macros' env.macro()."""
+                    directory_urls: bool = True,
+                    on_error: Callable[[str, int], None] | None = None
+                    ) -> dict[str, Callable[..., str]]:
+    """name → function, for mkdocs-macros' env.macro().
+
+    `on_error(message, line)`: where a wrong call is reported instead of raised (the plugin
+    fails the build with the page's path and line; mkdocs-macros would print a traceback and
+    exit 100). The call then gives '' and the page goes on rendering."""
+    functions = _macros(playbooks, here, directory_urls)
+    if on_error is None:
+        return functions
+    return {name: _reporting(function, on_error) for name, function in functions.items()}
+
+
+def _reporting(function: Callable[..., str], on_error: Callable[[str, int], None]):
+    signature = inspect.signature(function)
+    usage = f"{function.__name__}({', '.join(signature.parameters)})"
+
+    @functools.wraps(function)
+    def call(*args, **kwargs) -> str:
+        try:
+            signature.bind(*args, **kwargs)
+        except TypeError as exc:  # a wrong number or name of arguments in the page
+            on_error(f"{usage}: {exc}", _template_line())
+            return ""
+        try:
+            return function(*args, **kwargs)
+        except MacroError as exc:
+            on_error(str(exc), _template_line())
+            return ""
+    return call
+
+
+def _template_line() -> int:
+    """The line of the page's template that is calling a macro now (0 if unknown)."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        template = frame.f_globals.get("__jinja_template__")
+        if template is not None:
+            return template.get_corresponding_lineno(frame.f_lineno)
+        frame = frame.f_back
+    return 0
+
+
+def _macros(playbooks: dict[str, Playbook], here: Callable[[], str],
+            directory_urls: bool) -> dict[str, Callable[..., str]]:
 
     def context(playbook_id: str, macro: str) -> Context:
         if playbook_id not in playbooks:

@@ -35,6 +35,7 @@ class PageSpec:
     tags: tuple[str, ...] = ()
     kind: str = ""
     front: tuple[tuple[str, object], ...] = ()  # more front matter, e.g. (("search", {...}),)
+    toc_depth: int = 0  # headings deeper than this stay out of the page's TOC (0: none do)
 
 
 _TABLE_VIEWS = {
@@ -51,9 +52,11 @@ def playbook_pages(pb: Playbook) -> list[PageSpec]:
     for phase in pb.phases:
         priorities = sorted({i.priority for i in phase.checklist},
                             key=("must", "should", "could", "wont").index)
+        big = len(phase.checklist) > checklist.TOC_ITEMS
         pages.append(PageSpec(page_path(pb, "phase", phase.id), phase.title,
                               lambda ctx, p=phase: checklist.render(ctx, p),
-                              (phase.title, *(t(p) for p in priorities)), "phase"))
+                              (phase.title, *(t(p) for p in priorities)), "phase",
+                              toc_depth=3 if big else 0))
     for role in pb.roles:
         pages.append(PageSpec(page_path(pb, "role", role.id), role.title,
                               lambda ctx, r=role: handout.link(ctx, r) + "\n\n"
