@@ -65,7 +65,7 @@ def write_pair(root: Path, items: int, refs: int) -> tuple[Path, Path, int]:
 
 def validate_seconds(playbooks: Path) -> tuple[float, int]:
     exe = Path(sys.executable).with_name("luodi")
-    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "macros.cli"]
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "luodi.cli"]
     start = time.perf_counter()
     done = subprocess.run([*cmd, "validate", str(playbooks)], capture_output=True, text=True,
                           env=BUILD_ENV, timeout=3600)

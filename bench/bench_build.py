@@ -52,11 +52,11 @@ import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 STANDARD = REPO / "playbooks" / "standard"
-sys.path.insert(0, str(REPO))  # the repo's `macros` package (normally pip-installed -e anyway)
+sys.path.insert(0, str(REPO))  # the repo's `luodi` package (normally pip-installed -e anyway)
 
-from macros.model import ID_PATTERN  # noqa: E402
-from macros.render.pages import page_markdown, playbook_pages  # noqa: E402
-from macros.validate import FOLDERS, load_playbooks, schema_fields, unwrap_optional  # noqa: E402
+from luodi.model import ID_PATTERN  # noqa: E402
+from luodi.render.pages import page_markdown, playbook_pages  # noqa: E402
+from luodi.validate import FOLDERS, load_playbooks, schema_fields, unwrap_optional  # noqa: E402
 
 MB = 1024 * 1024
 # References that point into phases/, roles/ and forms/: copies of those files get suffixed ids,
@@ -295,10 +295,10 @@ def write_projects(base: Path, playbooks: Path, features: list[str] = (),
         if tags_md.exists():
             shutil.copy(tags_md, a / "docs" / "tags.md")
     shutil.copytree(playbooks, a / "playbooks")
-    # mkdocs-macros' `module_name: macros` only imports a macros.py or macros/ found in the
-    # project folder (it does not fall back to the installed package), so the project gets a
-    # link to the package, as in the repository.
-    _link_package(a / "macros")
+    # mkdocs-macros' `module_name: macros` imports the macros/ found in the project folder: the
+    # project gets the repository's, which hands over to Luodi's macros (the `luodi` package of
+    # this run, from the snapshot on PYTHONPATH).
+    shutil.copytree(REPO / "macros", a / "macros", ignore=shutil.ignore_patterns("__pycache__"))
     cfg_a = dict(config, docs_dir="docs")
     cfg_a.pop("site_dir", None)
     plugins_a = []
@@ -442,15 +442,15 @@ def _plain(value):
     return str(value)
 
 
-PACKAGE = REPO / "macros"  # replaced by a snapshot in a run (see snapshot_package)
+PACKAGE = REPO / "luodi"  # replaced by a snapshot in a run (see snapshot_package)
 
 
 def snapshot_package(tmp: Path) -> None:
-    """Build against a copy of macros/ taken at the start, so that edits made to the working
+    """Build against a copy of luodi/ taken at the start, so that edits made to the working
     tree during a long run cannot change (or break) the code half-way through."""
     global PACKAGE
-    dst = tmp / "package" / "macros"
-    shutil.copytree(REPO / "macros", dst, ignore=shutil.ignore_patterns("__pycache__"))
+    dst = tmp / "package" / "luodi"
+    shutil.copytree(REPO / "luodi", dst, ignore=shutil.ignore_patterns("__pycache__"))
     compileall.compile_dir(dst, quiet=1)  # as an installed package would be
     PACKAGE = dst
     BUILD_ENV["PYTHONPATH"] = os.pathsep.join(
@@ -529,7 +529,7 @@ def mkdocs_build(project: Path, site: Path, what: str, logs: Path) -> Run:
 
 def luodi_validate(path: Path, cwd: Path, what: str, logs: Path) -> Run:
     exe = Path(sys.executable).with_name("luodi")
-    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "macros.cli"]
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "luodi.cli"]
     return run([*cmd, "validate", str(path)], cwd, what, logs / f"{what.replace(' ', '-')}.log")
 
 
@@ -601,7 +601,7 @@ def bench_size(size: Size, tmp: Path, repeat: int, features: list[str] = ()) -> 
 
 _LOAD_SNIPPET = """
 import sys, time
-from macros.validate import load_playbooks
+from luodi.validate import load_playbooks
 t0 = time.perf_counter()
 result = load_playbooks(sys.argv[1])
 seconds = time.perf_counter() - t0
@@ -829,7 +829,7 @@ def _stop_server(proc: subprocess.Popen) -> None:
 
 
 PACKAGES = (  # buckets for the profile, by path fragment, first match wins
-    ("luodi (macros/)", None), ("mkdocs-macros", "/mkdocs_macros/"), ("material", "/material/"),
+    ("luodi (luodi/)", None), ("mkdocs-macros", "/mkdocs_macros/"), ("material", "/material/"),
     ("jieba", "/jieba/"), ("pymdownx", "/pymdownx/"), ("markdown", "/markdown/"),
     ("jinja2", "/jinja2/"), ("markupsafe", "/markupsafe/"), ("yaml", "/yaml/"),
     ("mkdocs", "/mkdocs/"), ("other", ""),
@@ -837,7 +837,7 @@ PACKAGES = (  # buckets for the profile, by path fragment, first match wins
 
 
 def bench_profile(size: Size, tmp: Path, top: int, features: list[str] = ()) -> dict:
-    """cProfile one Luodi build; the top functions inside macros/ and time by package."""
+    """cProfile one Luodi build; the top functions inside luodi/ and time by package."""
     base = tmp / f"profile-{size.name}"
     size.write(base / "playbooks")
     a, _, _, facts = write_projects(base, base / "playbooks", features)
@@ -851,10 +851,10 @@ def bench_profile(size: Size, tmp: Path, top: int, features: list[str] = ()) -> 
     total = stats.total_tt
     buckets: dict[str, float] = {}
     raw = {(os.path.realpath(file) if file.startswith(os.sep) else file, line, func): value
-           for (file, line, func), value in raw.items()}  # the project links macros/
+           for (file, line, func), value in raw.items()}  # the package of this run
     for (file, _, _), (_, _, tt, _, _) in raw.items():
         if file.startswith(ours):
-            name = "luodi (macros/)"
+            name = "luodi (luodi/)"
         else:
             name = next(n for n, frag in PACKAGES[1:] if frag in file.replace(os.sep, "/"))
         buckets[name] = buckets.get(name, 0.0) + tt
@@ -862,7 +862,7 @@ def bench_profile(size: Size, tmp: Path, top: int, features: list[str] = ()) -> 
 
     def label(key):
         file, line, func = key
-        return f"macros/{Path(file).relative_to(PACKAGE.resolve()).as_posix()}:{line} {func}"
+        return f"luodi/{Path(file).relative_to(PACKAGE.resolve()).as_posix()}:{line} {func}"
 
     by_cum = sorted(mine, key=lambda kv: kv[1][3], reverse=True)[:top]
     by_tot = sorted(mine, key=lambda kv: kv[1][2], reverse=True)[:top]
@@ -1015,7 +1015,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-serve", action="store_true", help="skip the mkdocs serve test")
     parser.add_argument("--profile", metavar="SIZE", default="",
                         help="also cProfile one Luodi build at SIZE (e.g. 10) and list the top "
-                             "costs inside macros/")
+                             "costs inside luodi/")
     parser.add_argument("--feature", action="append", default=[], metavar="NAME",
                         help="experiment: add a Material theme feature to both sides, e.g. "
                              "navigation.prune (repeatable; the repo's mkdocs.yml is not changed)")
@@ -1040,7 +1040,7 @@ def main(argv: list[str] | None = None) -> int:
              f"{info['ram']} RAM, Python {info['python']}, "
              + ", ".join(f"{k} {v}" for k, v in info["versions"].items()))
     code = git_version()
-    log_line(f"code: {code} (the builds use a copy of macros/ taken now)")
+    log_line(f"code: {code} (the builds use a copy of luodi/ taken now)")
     log_line(f"command: python bench/bench_build.py {' '.join(argv if argv is not None else sys.argv[1:])}".rstrip())
     if args.feature:
         log_line(f"experiment: extra theme features on both sides: {', '.join(args.feature)}")
@@ -1117,10 +1117,10 @@ def main(argv: list[str] | None = None) -> int:
                  f"{prof['wall_s']:.1f} s wall under cProfile, {prof['total_s']:.1f} s profiled")
         log_line("own time by package: " + ", ".join(
             f"{k} {v:.2f} s ({v / prof['total_s']:.0%})" for k, v in prof["by_package"].items()))
-        log_line("top functions in macros/ by cumulative time (calls, seconds):")
+        log_line("top functions in luodi/ by cumulative time (calls, seconds):")
         for name, calls, sec in prof["top_cumulative"]:
             log_line(f"  {sec:7.3f} s  {calls:8d}  {name}")
-        log_line("top functions in macros/ by own time:")
+        log_line("top functions in luodi/ by own time:")
         for name, calls, sec in prof["top_own"]:
             log_line(f"  {sec:7.3f} s  {calls:8d}  {name}")
     if args.json:

@@ -64,8 +64,8 @@ def make_project(root: Path, playbooks: Path, pages: dict[str, str] | None = Non
     config = with_luodi_options((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), **luodi_options)
     # Keep the repo's theme, plugins and extensions; only the nav of hand-written pages changes.
     head, _, _ = config.partition("\nnav:")
-    # Outside this repo there is no local macros/ folder: load the installed package instead.
-    head = head.replace("module_name: macros", 'modules: ["luodi:macros"]')
+    # Outside this repo there is no macros/ folder of the site's own: load Luodi's pluglet.
+    head = head.replace("module_name: macros", "modules: [luodi]")
     root.mkdir(parents=True, exist_ok=True)
     (root / "mkdocs.yml").write_text(head + "\nnav:\n  - 首页: index.md\n", encoding="utf-8")
     docs = root / "docs"

@@ -67,7 +67,7 @@ def stock_site_url(tmp_path_factory):
     shutil.copytree(ROOT / "playbooks", root / "playbooks")
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     (root / "mkdocs.yml").write_text(with_luodi_options(
-        config.replace("module_name: macros", 'modules: ["luodi:macros"]'), search="material"),
+        config.replace("module_name: macros", "modules: [luodi]"), search="material"),
         encoding="utf-8")
     done = build_site(root, root / "site")
     assert done.returncode == 0, done.stderr

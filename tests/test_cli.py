@@ -2,8 +2,8 @@ import json
 import subprocess
 import sys
 
-from macros import __version__
-from macros.cli import main
+from luodi import __version__
+from luodi.cli import main
 
 
 def test_help_and_version(capsys):
@@ -28,7 +28,7 @@ def test_missing_folder_is_a_clean_error(tmp_path, monkeypatch, capsys):
 
 
 def test_console_script_runs(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "macros.cli", "validate", str(tmp_path)],
+    done = subprocess.run([sys.executable, "-m", "luodi.cli", "validate", str(tmp_path)],
                           capture_output=True, text=True)
     assert done.returncode == 1
     assert "error[no-playbooks]" in done.stderr and "Traceback" not in done.stderr

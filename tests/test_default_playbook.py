@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from macros.model import Node
-from macros.validate import load_playbooks, walk
+from luodi.model import Node
+from luodi.validate import load_playbooks, walk
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULT = load_playbooks(ROOT / "playbooks" / "standard")

@@ -15,9 +15,9 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from macros import __version__, export
-from macros.cli import main
-from macros.validate import load_playbooks
+from luodi import __version__, export
+from luodi.cli import main
+from luodi.validate import load_playbooks
 
 ROOT = Path(__file__).resolve().parent.parent
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -14,11 +14,11 @@ import yaml
 from conftest import FIXTURES, build_site, make_project
 from mkdocs.utils import meta as mkdocs_meta
 
-from macros.cli import main
-from macros.render import pages
-from macros.render.pages import UnsafePage, page_markdown, page_meta, playbook_pages
-from macros.text import forbidden_in_file, visible, visible_id, yaml_value
-from macros.validate import load_playbooks
+from luodi.cli import main
+from luodi.render import pages
+from luodi.render.pages import UnsafePage, page_markdown, page_meta, playbook_pages
+from luodi.text import forbidden_in_file, visible, visible_id, yaml_value
+from luodi.validate import load_playbooks
 
 PAYLOAD = "{{ cycler.__init__.__globals__.os.popen(dict(id=1)|list|first).read() }}"
 
@@ -171,7 +171,7 @@ def test_a_forbidden_character_is_reported_where_an_editor_shows_it(sample_tree,
 
 
 def test_positions_after_unusual_but_allowed_characters_stay_right():
-    from macros.loader import load_text
+    from luodi.loader import load_text
 
     text = 'a: "x\\u00a0\u3000😀"\n# 注释：a\u00a0b\nb: [\n'
     (diagnostic,) = load_text(text, "f.yaml").diagnostics
@@ -284,8 +284,8 @@ def test_an_unreadable_folder_is_named(sample_tree, capsys, monkeypatch):
 
 
 def test_a_chain_of_1200_modules_each_requiring_the_next_is_fine(sample_tree, capsys):
-    from macros.render import manual
-    from macros.render.common import Context
+    from luodi.render import manual
+    from luodi.render.common import Context
 
     modules = "".join(
         f"  - {{id: chain-{n}, title: 课程{n}, objectives: [学会], format: manual, duration: 5"

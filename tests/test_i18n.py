@@ -8,7 +8,7 @@ import shutil
 
 from conftest import FIXTURES, ROOT, build_site, make_project
 
-from macros.i18n import CATALOG, label
+from luodi.i18n import CATALOG, label
 
 KEY_USE = re.compile(r"""\b(?:t|label)\(\s*(?:[\w.]+,\s*)?["']([a-z][a-z0-9-]*)["']""")
 
@@ -19,7 +19,7 @@ def test_zh_and_en_have_the_same_keys():
 
 def test_every_label_used_in_the_code_exists():
     used = set()
-    for file in (ROOT / "macros").rglob("*.py"):
+    for file in (ROOT / "luodi").rglob("*.py"):
         used.update(KEY_USE.findall(file.read_text(encoding="utf-8")))
     assert used, "no label use found: the pattern is broken"
     # Keys built from a prefix ("level-" + likelihood) are checked for every value.

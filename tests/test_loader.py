@@ -2,8 +2,8 @@
 
 import time
 
-from macros import loader
-from macros.cli import main
+from luodi import loader
+from luodi.cli import main
 
 
 def test_file_over_size_cap_is_refused(sample_tree, capsys, monkeypatch):
@@ -53,7 +53,7 @@ def test_loading_leaves_no_reference_cycles_behind():
 
     from conftest import ROOT
 
-    from macros.validate import load_playbooks
+    from luodi.validate import load_playbooks
 
     root = ROOT / "playbooks"
     gc.collect()
@@ -146,7 +146,7 @@ def test_each_file_is_read_once(monkeypatch):
 
     from conftest import ROOT
 
-    from macros import validate
+    from luodi import validate
 
     reads: Counter = Counter()
     real = validate.load_file

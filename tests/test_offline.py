@@ -84,7 +84,7 @@ def test_no_page_loads_anything_from_the_internet(request, build):
 
 def test_offline_build_ships_the_iframe_worker_shim_instead_of_a_cdn(offline_site, default_site):
     shim = offline_site / "assets" / "luodi" / "vendor" / "iframe-worker" / "shim.js"
-    vendored = ROOT / "macros" / "assets" / "vendor" / "iframe-worker"
+    vendored = ROOT / "luodi" / "assets" / "vendor" / "iframe-worker"
     assert shim.read_bytes() == (vendored / "shim.js").read_bytes()
     assert (shim.parent / "LICENSE").read_text(encoding="utf-8").startswith("Copyright")
     home = (offline_site / "index.html").read_text(encoding="utf-8")
@@ -132,7 +132,7 @@ def test_offline_links_point_at_files_not_folders(offline_site):
 def test_offline_build_keeps_the_same_pages_and_anchors(offline_site, default_site):
     import json
 
-    from macros.plugin import _page_key
+    from luodi.plugin import _page_key
 
     def pages(site: Path) -> dict[str, list[str]]:
         data = json.loads((site / "anchors.json").read_text(encoding="utf-8"))["pages"]

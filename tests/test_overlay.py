@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from macros.overlay import content_hash
-from macros.validate import load_playbooks
+from luodi.overlay import content_hash
+from luodi.validate import load_playbooks
 
 
 def write(path: Path, text: str) -> None:
@@ -195,7 +195,7 @@ def test_overlay_keys_outside_a_fork_are_refused(sample_tree):
 
 
 def test_drift_is_reported_when_the_parent_changes_under_an_override(fork, sample_tree, capsys):
-    from macros.cli import main
+    from luodi.cli import main
 
     parent_item = {"priority": "must"}
     write(fork / "phases" / "prep.yaml", f"""\
@@ -240,7 +240,7 @@ checklist:
 
 
 def test_new_scaffolds_a_valid_fork_and_refuses_an_existing_folder(sample_tree, capsys):
-    from macros.cli import main
+    from luodi.cli import main
 
     assert main(["new", "pilot", "--from", "sample", "--title", "试点项目",
                  "--set", "project-name=试点 CRM", "--set", "contract-no=HT-9"]) == 0
@@ -260,7 +260,7 @@ def test_new_scaffolds_a_valid_fork_and_refuses_an_existing_folder(sample_tree, 
 
 
 def test_new_rejects_unknown_parent_and_variable(sample_tree, capsys):
-    from macros.cli import main
+    from luodi.cli import main
 
     assert main(["new", "pilot", "--from", "sampel"]) == 1
     assert "no playbook 'sampel' (did you mean 'sample'?)" in capsys.readouterr().err
@@ -272,7 +272,7 @@ def test_new_rejects_unknown_parent_and_variable(sample_tree, capsys):
 
 
 def test_diff_lists_changes_object_by_object(fork, capsys):
-    from macros.cli import main
+    from luodi.cli import main
 
     write(fork / "playbook.yaml", FORK_HEAD + "variables:\n  vendor: {value: 新乙方}\n"
           "remove: [budget-overrun]\n")
@@ -302,7 +302,7 @@ checklist:
 
 
 def test_explain_shows_where_each_field_came_from(fork, capsys):
-    from macros.cli import main
+    from luodi.cli import main
 
     write(fork / "phases" / "prep.yaml", "id: prep\nchecklist:\n  - id: prep-team\n"
           "    evidence: 新证据\n")

@@ -1,4 +1,4 @@
-"""`search: pagefind`: Pagefind's index behind Material's search box (macros/pagefind.py)."""
+"""`search: pagefind`: Pagefind's index behind Material's search box (luodi/pagefind.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import sys
 import pytest
 from conftest import ROOT, build_site, make_project, serve
 
-from macros import pagefind
+from luodi import pagefind
 
 try:
     pagefind.executable()
@@ -93,7 +93,7 @@ def test_with_pagefind_materials_index_is_not_built_but_exclusions_are_kept():
     every page for it, is told to skip each page; the author's own exclusions are remembered."""
     from types import SimpleNamespace
 
-    from macros.plugin import LuodiPlugin
+    from luodi.plugin import LuodiPlugin
 
     plugin = LuodiPlugin()
     plugin.engine = "pagefind"

@@ -152,7 +152,7 @@ def hooks_repo(tmp_path_factory) -> tuple[Path, str]:
     path = tmp_path_factory.mktemp("luodi-hooks-repo")
     for name in ["pyproject.toml", "README.md", ".pre-commit-hooks.yaml"]:
         shutil.copy2(ROOT / name, path / name)
-    shutil.copytree(ROOT / "macros", path / "macros",
+    shutil.copytree(ROOT / "luodi", path / "luodi",
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     env = _env()
     _git(path, env, "init", "-q", "-b", "main")

@@ -9,7 +9,7 @@ import subprocess
 import pytest
 from conftest import ROOT
 
-from macros.validate import load_playbooks
+from luodi.validate import load_playbooks
 
 pytestmark = pytest.mark.browser
 STANDARD = load_playbooks(ROOT / "playbooks").playbooks["standard"]
@@ -49,7 +49,7 @@ def test_form_prints_as_clean_a4_with_whole_signature_blocks(page, site_url, tmp
 
 def test_print_font_stack_starts_with_a_cjk_font_that_exists_here():
     """Chromium embeds nameless Type 3 fonts, so check the stack against fontconfig instead."""
-    css = (ROOT / "macros" / "assets" / "luodi.css").read_text(encoding="utf-8")
+    css = (ROOT / "luodi" / "assets" / "luodi.css").read_text(encoding="utf-8")
     first = re.search(r'--luodi-cjk:\s*"([^"]+)"', css).group(1)
     if not shutil.which("fc-match"):
         pytest.skip("fontconfig is not installed")

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, ROOT, build_site, make_project, with_luodi_options
 
-from macros.i18n import CATALOG
-from macros.render.common import modules_in_order
-from macros.validate import load_playbooks
+from luodi.i18n import CATALOG
+from luodi.render.common import modules_in_order
+from luodi.validate import load_playbooks
 
 STANDARD = load_playbooks(ROOT / "playbooks").playbooks["standard"]
 ID_ATTR = re.compile(r'\sid="([^"]*)"')
@@ -156,7 +156,7 @@ def test_every_page_loads_the_reader_assets(default_site):
                          text), file
     assets = default_site / "assets" / "luodi"
     assert (assets / "luodi-reader.js").read_bytes() == (
-        ROOT / "macros" / "assets" / "luodi-reader.js").read_bytes()
+        ROOT / "luodi" / "assets" / "luodi-reader.js").read_bytes()
 
 
 def test_labels_for_the_browser_exist_in_every_language(default_site):
@@ -165,7 +165,7 @@ def test_labels_for_the_browser_exist_in_every_language(default_site):
     assert set(labels) == set(CATALOG)
     assert set(labels["zh"]) == set(labels["en"]) and "reader-progress-all" in labels["zh"]
     used = set(re.findall(r'L\["(reader-[a-z-]+)"\]',
-                          (ROOT / "macros" / "assets" / "luodi-reader.js").read_text()))
+                          (ROOT / "luodi" / "assets" / "luodi-reader.js").read_text()))
     assert used and used <= set(labels["zh"])
 
 
@@ -193,11 +193,11 @@ def test_shipped_css_keeps_badges_and_messages_readable():
         hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
         return (hi + 0.05) / (lo + 0.05)
 
-    css = (ROOT / "macros" / "assets" / "luodi.css").read_text(encoding="utf-8")
+    css = (ROOT / "luodi" / "assets" / "luodi.css").read_text(encoding="utf-8")
     for name in ("must", "should", "could", "wont"):
         colour = re.search(rf"--luodi-{name}: (#[0-9a-fA-F]{{6}});", css).group(1)
         assert ratio(colour, "#ffffff") >= 4.5, (name, colour)
-    reader = (ROOT / "macros" / "assets" / "luodi-reader.css").read_text(encoding="utf-8")
+    reader = (ROOT / "luodi" / "assets" / "luodi-reader.css").read_text(encoding="utf-8")
     error = re.search(r"\.luodi-error \{ color: (#[0-9a-f]{6})", reader).group(1)
     assert ratio(error, "#ffffff") >= 4.5
 
@@ -310,8 +310,8 @@ def test_anchors_baseline_option_names_a_removed_page(sample_project, tmp_path):
 
 def test_handout_knows_every_section_anchor_of_a_course_page():
     """Renamed modules keep their handout anchors only for sections the handout knows."""
-    from macros.render import course
-    from macros.render.common import Context
+    from luodi.render import course
+    from luodi.render.common import Context
 
     for role, module in STANDARD.modules():
         text = course.render(Context(STANDARD, "x.md"), role, module)
@@ -340,7 +340,7 @@ def test_a_big_phase_lists_its_sections_not_its_items_in_the_toc(tmp_path):
     """Over checklist.TOC_ITEMS items, the TOC stops above the items (the theme's script costs
     the square of the TOC's entries); a small phase lists its items. Each item is one box,
     also where mkdocs.yml enables none of the Markdown extensions Luodi's pages need."""
-    from macros.render.checklist import TOC_ITEMS
+    from luodi.render.checklist import TOC_ITEMS
 
     playbooks = tmp_path / "pb"
     shutil.copytree(FIXTURES, playbooks)

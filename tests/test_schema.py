@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from macros.schema import reference_markdown, schema_text
+from luodi.schema import reference_markdown, schema_text
 
 ROOT = Path(__file__).resolve().parent.parent
 KINDS = {"playbook": "playbook.yaml", "phase": "phases/*.yaml", "role": "roles/*.yaml",

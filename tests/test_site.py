@@ -13,7 +13,7 @@ import jieba
 import pytest
 from conftest import FIXTURES, ROOT, build_site, make_project
 
-from macros.validate import load_playbooks
+from luodi.validate import load_playbooks
 
 STANDARD = load_playbooks(ROOT / "playbooks").playbooks["standard"]
 ID_ATTR = re.compile(r'\sid="([^"]*)"')
@@ -314,13 +314,13 @@ def test_macros_before_luodi_use_luodis_playbooks_folder_loaded_once(tmp_path):
     (project / "mkdocs.yml").write_text(config.replace(plugins, reordered), encoding="utf-8")
     (project / "loads.py").write_text(
         "import runpy, sys\n"
-        "import macros.validate as v\n"
+        "import luodi.validate as v\n"
         "real = v.load_playbooks\n"
         "def counted(path):\n"
         "    print('LOAD', path, file=sys.stderr)\n"
         "    return real(path)\n"
         "v.load_playbooks = counted\n"
-        "import macros.plugin as p\n"
+        "import luodi.plugin as p\n"
         "p.load_playbooks = counted\n"
         "sys.argv = ['mkdocs', 'build', '--strict', '-d', sys.argv[1]]\n"
         "runpy.run_module('mkdocs', run_name='__main__')\n", encoding="utf-8")
@@ -342,8 +342,8 @@ ANCHOR = re.compile(r'\{ #([^\s}]+)|\sid="([^"]*)"')
 def test_every_anchor_a_page_writes_is_an_object_id_or_a_declared_section_anchor():
     # The validator refuses object ids equal to section anchors (section_anchors), so that no id
     # is written twice on a page. That only holds if every fixed anchor is declared there.
-    from macros.render.pages import page_markdown, playbook_pages, section_anchors
-    from macros.validate import walk
+    from luodi.render.pages import page_markdown, playbook_pages, section_anchors
+    from luodi.validate import walk
 
     pages = 0
     for root in (ROOT / "playbooks", FIXTURES / "sample"):
@@ -361,8 +361,8 @@ def test_every_anchor_a_page_writes_is_an_object_id_or_a_declared_section_anchor
 
 
 def test_a_raci_matrix_of_many_roles_is_one_table_per_phase_with_the_roles_involved(sample_tree):
-    from macros.render import raci
-    from macros.render.common import Context
+    from luodi.render import raci
+    from luodi.render.common import Context
 
     for n in range(raci.WIDE):  # roles that hold no letter anywhere
         (sample_tree / "roles" / f"extra-{n}.yaml").write_text(

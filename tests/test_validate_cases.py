@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from macros.cli import main
+from luodi.cli import main
 
 CASES = Path(__file__).parent / "cases"
 

@@ -16,7 +16,7 @@
  *   to that section's anchor, with its page's title beside it; every word is highlighted.
  *
  * Build-time data (synonym groups, extra vocabulary, pinyin table) comes in config.luodi,
- * written into search_index.json by the luodi plugin (macros/search.py).
+ * written into search_index.json by the luodi plugin (luodi/search.py).
  */
 "use strict";
 

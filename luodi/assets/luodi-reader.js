@@ -11,7 +11,7 @@
  * - An old anchor (an alias the plugin marks with .luodi-alias) is rewritten to the new id.
  *
  * The page says which playbook it belongs to in <div class="luodi-page" data-luodi-…>, written by
- * the plugin; labels come from luodi-labels.js (generated from macros/i18n.py).
+ * the plugin; labels come from luodi-labels.js (generated from luodi/i18n.py).
  */
 (function () {
   "use strict";

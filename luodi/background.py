@@ -32,7 +32,7 @@ _PACKAGE_PARENT = str(Path(__file__).resolve().parent.parent)
 # an installed package's folder is on its path already, and is not put before the stdlib.
 _CHILD = ("import sys\n"
           "if sys.argv[1] not in sys.path: sys.path.insert(0, sys.argv[1])\n"
-          "from macros.background import child_main; child_main()")
+          "from luodi.background import child_main; child_main()")
 
 
 class JobFailed(Exception):
