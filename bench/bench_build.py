@@ -54,9 +54,10 @@ REPO = Path(__file__).resolve().parent.parent
 STANDARD = REPO / "playbooks" / "standard"
 sys.path.insert(0, str(REPO))  # the repo's `luodi` package (normally pip-installed -e anyway)
 
+from luodi.fields import schema_fields, unwrap_optional  # noqa: E402
 from luodi.model import ID_PATTERN  # noqa: E402
 from luodi.render.pages import page_markdown, playbook_pages  # noqa: E402
-from luodi.validate import FOLDERS, load_playbooks, schema_fields, unwrap_optional  # noqa: E402
+from luodi.validate import FOLDERS, load_playbooks  # noqa: E402
 
 MB = 1024 * 1024
 # References that point into phases/, roles/ and forms/: copies of those files get suffixed ids,

@@ -29,7 +29,7 @@ from . import __version__
 from .diagnostics import did_you_mean
 from .i18n import label
 from .model import Form, Node, Playbook
-from .render.common import download_path
+from .places import download_path
 from .render.form import criteria_rows, field_value
 
 # Fonts common on Chinese Windows: 宋体 for the body, 黑体 for headings. Set for both the Latin

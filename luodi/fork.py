@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from dataclasses import fields as dc_fields
 
+from .fields import schema_fields, walk
 from .i18n import label
 from .model import Node, Playbook, Variable
 from .text import yaml_string
-from .validate import schema_fields, walk
 
 
 def scaffold(parent: Playbook, fork_id: str, title: str = "",

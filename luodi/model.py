@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal, NamedTuple
+from typing import Literal, NamedTuple, get_args
 
 SCHEMA_VERSION = 1
 
@@ -26,10 +26,16 @@ model = dataclass(frozen=True, kw_only=True)
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 ID_MAX_LENGTH = 64
 
+# The enumerations of the format; every list of their values comes from here.
 Priority = Literal["must", "should", "could", "wont"]
-RACI_LETTERS = {"responsible": "R", "accountable": "A", "consulted": "C", "informed": "I"}
-PRIORITIES: tuple[str, ...] = ("must", "should", "could", "wont")
+GoalKind = Literal["pain-point", "objective", "governance"]
+RiskCategory = Literal["technical", "organizational", "budget"]
 Level = Literal["low", "medium", "high"]
+ModuleFormat = Literal["manual", "video", "drill", "workshop"]
+PRIORITIES: tuple[str, ...] = get_args(Priority)
+GOAL_KINDS: tuple[str, ...] = get_args(GoalKind)
+RISK_CATEGORIES: tuple[str, ...] = get_args(RiskCategory)
+RACI_LETTERS = {"responsible": "R", "accountable": "A", "consulted": "C", "informed": "I"}
 
 
 # Keys a fork's files may use besides the model's fields (overlay.py merges them away).
@@ -100,7 +106,7 @@ class Goal(Node):
 
     id: str = ident()
     title: str = spec("One-line statement of the goal.")
-    kind: Literal["pain-point", "objective", "governance"] = spec(
+    kind: GoalKind = spec(
         "pain-point: what hurts today; objective: the measurable target; governance: what the "
         "project needs from leadership.")
     detail: str = spec("Explanation.", default="")
@@ -131,7 +137,7 @@ class Risk(Node):
 
     id: str = ident()
     title: str = spec("The risk in one line.")
-    category: Literal["technical", "organizational", "budget"] = spec("Risk category.")
+    category: RiskCategory = spec("Risk category.")
     likelihood: Level = spec("How likely it is.")
     impact: Level = spec("How bad it would be.")
     mitigation: str = spec("What is done beforehand to make it less likely or less bad.")
@@ -294,7 +300,7 @@ class Module(Node):
     id: str = ident()
     title: str = spec("Title of the course.")
     objectives: list[str] = spec("What a participant can do afterwards.")
-    format: Literal["manual", "video", "drill", "workshop"] = spec(
+    format: ModuleFormat = spec(
         "manual (操作手册), video (视频教程), drill (实操演练) or workshop (研讨).")
     duration: int = spec("Length in minutes.")
     summary: str = spec("What the course is about.", default="")
@@ -435,10 +441,15 @@ class Playbook(Node):
         }
 
 
-# The file kinds of a playbook folder: top-level class and where its files live.
+# The layout of a playbook folder, declared once: each file kind, its class and where its files
+# live (playbook.yaml, then one file per object in phases/, roles/ and forms/).
 FILE_KINDS: dict[str, tuple[type, str]] = {
     "playbook": (Playbook, "playbook.yaml"),
     "phase": (Phase, "phases"),
     "role": (Role, "roles"),
     "form": (Form, "forms"),
 }
+MAIN_FILE = FILE_KINDS["playbook"][1]
+# Folder of each per-object kind → its class, in the order the loader attaches them.
+PART_FOLDERS: dict[str, type] = {folder: cls for kind, (cls, folder) in FILE_KINDS.items()
+                                 if kind != "playbook"}

@@ -42,8 +42,8 @@ from .diagnostics import Diagnostic, errors
 from .export import download_paths, playbook_json, site_downloads
 from .i18n import CATALOG
 from .model import Playbook, Source
-from .render import handout
-from .render.common import h, page_path, relative_url, url_of
+from .places import alias_anchors, redirects, relative_url, url_of
+from .render.common import h
 from .render.pages import (
     PageSpec,
     UnsafePage,
@@ -445,39 +445,9 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
     # ------------------------------------------------------------ renamed ids (aliases)
 
     def _alias_config(self) -> None:
-        self.redirects = []
-        self.anchor_aliases = {}
-        for pb in self.playbooks.values():
-            def moved(kind: str, obj, title: str, pb=pb) -> None:
-                for old in obj.aliases:
-                    self.redirects.append((page_path(pb, kind, old), page_path(pb, kind, obj.id),
-                                           title, pb.language))
-            for phase in pb.phases:
-                moved("phase", phase, phase.title)
-            for role in pb.roles:
-                moved("role", role, role.title)
-                for old in role.aliases:
-                    self.redirects.append((handout.path(pb, old), handout.path(pb, role.id),
-                                           role.title, pb.language))
-            for _, module in pb.modules():
-                moved("module", module, module.title)
-            for form in pb.forms:
-                moved("form", form, form.title)
-            # Anchors made of ids: items and modules, the phase headings of role pages
-            # (manual.py) and the course chapters of handouts.
-            anchors: dict[str, list[str]] = {}
-            for _, item in pb.items():
-                anchors.setdefault(item.id, []).extend(item.aliases)
-            for _, module in pb.modules():
-                anchors.setdefault(module.id, []).extend(module.aliases)
-                for old in module.aliases:
-                    for now, was in zip(handout.module_anchors(module.id),
-                                        handout.module_anchors(old), strict=True):
-                        anchors.setdefault(now, []).append(was)
-            for phase in pb.phases:
-                anchors.setdefault(f"phase-{phase.id}", []).extend(
-                    f"phase-{old}" for old in phase.aliases)
-            self.anchor_aliases[pb.id] = {k: v for k, v in anchors.items() if v}
+        self.redirects = [(old, new, title, pb.language) for pb in self.playbooks.values()
+                          for old, new, title in redirects(pb)]
+        self.anchor_aliases = {pb.id: alias_anchors(pb) for pb in self.playbooks.values()}
 
     def _alias_redirects(self, config) -> None:
         """An HTML page at each old URL that sends the reader on, #fragment included."""

@@ -6,8 +6,8 @@ import dataclasses
 import json
 import typing
 
+from .fields import is_required, schema_fields, unwrap_optional
 from .model import FILE_KINDS, ID_MAX_LENGTH, ID_PATTERN
-from .validate import is_required, schema_fields, unwrap_optional
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+from .fields import walk
 from .i18n import CATALOG
 from .model import Playbook
-from .validate import walk
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _MAX_TERM = 10  # the worker tries words up to this many characters

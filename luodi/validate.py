@@ -11,13 +11,13 @@ import dataclasses
 import gc
 import os
 import re
-import types
 import typing
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 from .diagnostics import Diagnostic, Names, did_you_mean, errors
+from .fields import is_required, schema_fields, unwrap_optional, walk
 from .loader import Loaded, Map, Seq, describe, load_file, path_problem
 from .model import (
     ID_MAX_LENGTH,
@@ -42,7 +42,7 @@ from .model import (
     Term,
 )
 from .overlay import OVERLAY_KEYS, Overlay, RawPlaybook
-from .render.pages import section_anchors
+from .places import section_anchors
 from .text import visible_id
 
 _ID = re.compile(ID_PATTERN)
@@ -350,28 +350,8 @@ def _build_playbook(raw: RawPlaybook, diagnostics: list[Diagnostic]) -> Playbook
 
 
 @cache
-def schema_fields(cls: type) -> tuple[tuple[str, object, dataclasses.Field], ...]:
-    """The declared (user-facing) fields of a model class with their resolved types."""
-    hints = typing.get_type_hints(cls)
-    return tuple((f.name, hints[f.name], f) for f in dataclasses.fields(cls)
-                 if not f.metadata.get("internal"))
-
-
-@cache
 def _known_keys(cls: type) -> frozenset[str]:
     return frozenset(name for name, _, _ in schema_fields(cls))
-
-
-def is_required(f: dataclasses.Field) -> bool:
-    return f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-
-
-def unwrap_optional(tp):
-    """`X | None` → X (None-able fields are simply optional in YAML)."""
-    if isinstance(tp, types.UnionType) or typing.get_origin(tp) is typing.Union:
-        args = [a for a in typing.get_args(tp) if a is not type(None)]
-        return args[0]
-    return tp
 
 
 def _what(cls: type) -> str:
@@ -552,34 +532,6 @@ def _suggest_id(value: str) -> str:
 
 
 # ------------------------------------------------------------------ the model layer
-
-
-@cache
-def _node_fields(cls: type) -> tuple[str, ...]:
-    """The fields of a model class that can hold model objects (walk skips text and numbers)."""
-    def holds_nodes(tp) -> bool:
-        tp = unwrap_optional(tp)
-        if isinstance(tp, type) and issubclass(tp, Node):
-            return True
-        return any(holds_nodes(arg) for arg in typing.get_args(tp))
-    return tuple(name for name, tp, _ in schema_fields(cls) if holds_nodes(tp))
-
-
-def walk(obj):
-    """Yield every model object inside obj (itself included), depth first, in file order."""
-    if isinstance(obj, Node):
-        yield obj
-        for name in _node_fields(type(obj)):
-            yield from walk(getattr(obj, name))
-        if isinstance(obj, Playbook):
-            for part in (obj.phases, obj.roles, obj.forms):
-                yield from walk(part)
-    elif isinstance(obj, (list, tuple)):
-        for element in obj:
-            yield from walk(element)
-    elif isinstance(obj, dict):
-        for element in obj.values():
-            yield from walk(element)
 
 
 def _names(obj) -> list[tuple[str, Source]]:

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from luodi.fields import walk
 from luodi.model import Node
-from luodi.validate import load_playbooks, walk
+from luodi.validate import load_playbooks
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULT = load_playbooks(ROOT / "playbooks" / "standard")

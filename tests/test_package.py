@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, ROOT
 
-TEAM = FIXTURES / "team"
+TEAM = ROOT / "tests" / "projects" / "team"
 
 
 @pytest.fixture

@@ -342,8 +342,9 @@ ANCHOR = re.compile(r'\{ #([^\s}]+)|\sid="([^"]*)"')
 def test_every_anchor_a_page_writes_is_an_object_id_or_a_declared_section_anchor():
     # The validator refuses object ids equal to section anchors (section_anchors), so that no id
     # is written twice on a page. That only holds if every fixed anchor is declared there.
-    from luodi.render.pages import page_markdown, playbook_pages, section_anchors
-    from luodi.validate import walk
+    from luodi.fields import walk
+    from luodi.places import section_anchors
+    from luodi.render.pages import page_markdown, playbook_pages
 
     pages = 0
     for root in (ROOT / "playbooks", FIXTURES / "sample"):

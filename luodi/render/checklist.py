@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from ..model import PRIORITIES, RACI_LETTERS, Item, Phase
+from ..places import download_path, priority_anchor
 from .common import (
     Context,
     bullet_list,
-    download_path,
     drift_notice,
     h,
     heading,
@@ -59,7 +59,7 @@ def render(ctx: Context, phase: Phase) -> str:
         items = [i for i in phase.checklist if i.priority == priority]
         if not items:
             continue
-        parts.append(heading(3, ctx.t(f"{priority}-long"), f"priority-{priority}"))
+        parts.append(heading(3, ctx.t(f"{priority}-long"), priority_anchor(priority)))
         parts.extend(item_block(ctx, phase, item, level=4) for item in items)
     return "\n\n".join(p for p in parts if p) + "\n"
 

@@ -1,4 +1,4 @@
-"""What every view shares: where pages live, how to link, and how playbook text is escaped.
+"""What every view shares: how to link (with places.py's paths), and how playbook text is escaped.
 
 Playbook text is data, never markup: every text field goes through `md()` (Markdown context) or
 `h()` (HTML context) before it reaches a page, so `<script>`, `[x](javascript:…)`, a leading `#`,
@@ -11,10 +11,10 @@ import html
 import posixpath
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from ..i18n import label
 from ..model import Module, Phase, Playbook
+from ..places import page_path, relative_path, relative_url, url_of
 
 # ------------------------------------------------------------------ escaping
 
@@ -63,67 +63,7 @@ def h(text) -> str:
 # ------------------------------------------------------------------ pages and links
 
 
-def playbook_dir(playbook: Playbook | str) -> str:
-    return playbook if isinstance(playbook, str) else playbook.id
-
-
-def page_path(playbook: Playbook | str, kind: str, obj_id: str = "") -> str:
-    """Source path (.md) of a generated page; URLs are derived from it, ids only, never titles."""
-    base = playbook_dir(playbook)
-    if kind == "overview":
-        return f"{base}/index.md"
-    if kind in ("phase", "role", "form"):
-        return f"{base}/{kind}s/{obj_id}.md"
-    if kind == "module":
-        return f"{base}/training/{obj_id}.md"
-    return f"{base}/{kind}.md"  # raci, kpis, risks, scope, glossary, cases, pitfalls
-
-
 TABLE_PAGES = ("scope", "raci", "kpis", "risks", "pitfalls", "cases", "glossary")
-
-
-def download_path(playbook: Playbook | str, kind: str, form_id: str = "") -> str:
-    """Where the build publishes a playbook's downloads (export.site_downloads writes them)."""
-    base = playbook_dir(playbook)
-    return {
-        "json": f"{base}/playbook.json",
-        "csv": f"{base}/downloads/checklist.csv",
-        "xlsx": f"{base}/downloads/checklist.xlsx",
-        "docx": f"{base}/downloads/forms/{form_id}.docx",
-    }[kind]
-
-
-@lru_cache(maxsize=1 << 16)
-def relative_path(target: str, start: str) -> str:
-    """posixpath.relpath for paths relative to the site root, without asking the file system
-    for the working directory on every call (a third of the time of writing the pages)."""
-    to = [part for part in target.split("/") if part not in ("", ".")]
-    frm = [part for part in start.split("/") if part not in ("", ".")]
-    common = 0
-    while common < min(len(to), len(frm)) and to[common] == frm[common]:
-        common += 1
-    return "/".join([".."] * (len(frm) - common) + to[common:]) or "."
-
-
-def relative_url(from_url: str, to_url: str) -> str:
-    """The link from one page URL to another (both relative to the site root)."""
-    base = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url)
-    rel = relative_path(to_url, base)
-    if to_url.endswith("/") or to_url == "":
-        rel = "./" if rel == "." else rel.rstrip("/") + "/"
-    return rel
-
-
-def url_of(src: str, directory_urls: bool = True) -> str:
-    """The URL path (relative to the site root) that mkdocs gives a source file."""
-    if not src.endswith(".md"):  # a download or an asset keeps its path
-        return src
-    stem = src[:-3]
-    if not directory_urls:  # mkdocs keeps index.html in the URL then (file:// has no index)
-        return f"{stem}.html"
-    if stem == "index" or stem.endswith("/index"):
-        return stem[:-5]
-    return f"{stem}/"
 
 
 @dataclass(frozen=True)

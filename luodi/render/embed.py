@@ -14,11 +14,12 @@ from collections.abc import Callable
 
 from ..diagnostics import did_you_mean
 from ..model import Playbook
+from ..places import page_path
 from . import checklist as checklist_view
 from . import course as course_view
 from . import form as form_view
 from . import kpis, overview, raci, reference, risks, scope
-from .common import Context, h, page_path
+from .common import Context, h
 
 
 class MacroError(Exception):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ..model import Form, FormField, Playbook
-from .common import Context, download_path, drift_notice, h, heading, md, md_inline
+from ..places import download_path, exit_criterion_anchor, signature_anchor
+from .common import Context, drift_notice, h, heading, md, md_inline
 
 
 def field_value(playbook: Playbook, field: FormField) -> str:
@@ -19,7 +20,8 @@ def criteria_rows(playbook: Playbook, form: Form) -> list[tuple[str, str, str]]:
     rows = [(c.id, c.title, c.detail) for c in form.criteria]
     if form.include_exit_criteria:
         phase = playbook.phase(form.phase)
-        rows += [(f"exit-{n}", text, "") for n, text in enumerate(phase.exit_criteria, 1)]
+        rows += [(exit_criterion_anchor(n), text, "")
+                 for n, text in enumerate(phase.exit_criteria, 1)]
     return rows
 
 
@@ -75,7 +77,7 @@ def render(ctx: Context, form: Form) -> str:
         role = next((r for r in pb.roles if r.id == role_id), None)
         title = role.title if role else role_id
         blocks.append(
-            f'<table class="luodi-signature" id="sign-{h(role_id)}">'
+            f'<table class="luodi-signature" id="{h(signature_anchor(role_id))}">'
             f'<caption>{ctx.fact_html("signatory", h(title))}</caption><tbody>'
             f'<tr><th scope="row">{h(ctx.t("name"))}</th><td></td></tr>'
             f'<tr><th scope="row">{h(ctx.t("signature"))}</th><td></td></tr>'

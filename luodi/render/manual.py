@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..model import Role
+from ..places import role_phase_anchor
 from .common import (
     Context,
     bullet_list,
@@ -34,7 +35,7 @@ def render(ctx: Context, role: Role) -> str:
             "</span></li>")
     for phase in ctx.playbook.phases:
         if phase.id in by_phase:
-            parts.append(heading(3, phase.title, f"phase-{phase.id}"))
+            parts.append(heading(3, phase.title, role_phase_anchor(phase.id)))
             parts.append('<ul class="luodi-role-items">\n' + "\n".join(by_phase[phase.id])
                          + "\n</ul>")
     parts.append(heading(2, ctx.t("your-modules"), "modules"))

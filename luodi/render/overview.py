@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .common import TABLE_PAGES, Context, bullet_list, download_path, h, heading, md, md_inline
-
-GOAL_KINDS = ("pain-point", "objective", "governance")
+from ..model import GOAL_KINDS
+from ..places import download_path, goal_kind_anchor
+from .common import TABLE_PAGES, Context, bullet_list, h, heading, md, md_inline
 
 
 def render(ctx: Context) -> str:
@@ -21,7 +21,7 @@ def render(ctx: Context) -> str:
             goals = [g for g in pb.goals if g.kind == kind]
             if not goals:
                 continue
-            parts.append(heading(3, ctx.t(f"goal-{kind}"), f"goals-{kind}"))
+            parts.append(heading(3, ctx.t(f"goal-{kind}"), goal_kind_anchor(kind)))
             for goal in goals:
                 parts.append(heading(4, goal.title, goal.id))
                 lines = []

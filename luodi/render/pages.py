@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..model import PRIORITIES, Playbook
+from ..model import Playbook
 from ..text import yaml_value
 from . import (
     checklist,
@@ -63,7 +63,8 @@ def playbook_pages(pb: Playbook) -> list[PageSpec]:
                               + manual.render(ctx, r), (role.title,), "role"))
         # The printable handout repeats the role page and its courses: kept out of search so
         # that a query finds the course page, not the handout as well.
-        pages.append(PageSpec(handout.path(pb, role.id), t("handout-title", role=role.title),
+        pages.append(PageSpec(page_path(pb, "handout", role.id),
+                              t("handout-title", role=role.title),
                               lambda ctx, r=role: handout.render(ctx, r), kind="handout",
                               front=(("search", {"exclude": True}),)))
         for module in role.modules:
@@ -151,38 +152,3 @@ def playbook_nav(pb: Playbook) -> dict:
                                      for f in pb.forms]})
     section.extend({t(kind): page_path(pb, kind)} for kind in TABLE_PAGES)
     return {h(pb.title): section}
-
-
-# The fixed anchors of the sections, rows and tables that Luodi's pages give themselves.
-SECTION_ANCHORS = frozenset({
-    # phase pages (checklist.py)
-    "entry-criteria", "exit-criteria", "deliverables", "checklist",
-    # role pages and handouts (manual.py, handout.py)
-    "responsibilities", "items", "modules", "courses",
-    # course pages (course.py)
-    *course.SECTIONS,
-    # form pages (form.py)
-    "form-header", "criteria", "notes", "signatures",
-    # the overview (overview.py)
-    "roadmap", "i-am", "goals", "forms", "more",
-})
-
-
-def section_anchors(pb: Playbook) -> frozenset[str]:
-    """Every anchor Luodi's pages give their own sections, rows and tables in this playbook.
-
-    Object ids are anchors too, so an object id equal to one of these would be written twice on
-    a page, and a link to it would land on whichever comes first: the validator refuses it.
-    tests/test_site.py checks that every id a generated page has is an object id or is here.
-    """
-    derived = {
-        *(f"priority-{p}" for p in PRIORITIES),  # checklist.py
-        *(f"goals-{kind}" for kind in overview.GOAL_KINDS),
-        *(f"category-{c}" for c in risks.CATEGORIES),
-        *(f"phase-{phase.id}" for phase in pb.phases),  # a role's items, by phase (manual.py)
-        *(f"sign-{role.id}" for role in pb.roles),  # form.py
-        *(f"exit-{n}" for phase in pb.phases for n in range(1, len(phase.exit_criteria) + 1)),
-        *(anchor for _, module in pb.modules() for anchor in handout.module_anchors(module.id)),
-        *(f"{case.id}-{part}" for case in pb.cases for part in ("results", "lessons", "items")),
-    }
-    return SECTION_ANCHORS | derived

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..places import case_part_anchor
 from .common import Context, bullet_list, h, heading, md, md_inline
 
 
@@ -35,14 +36,14 @@ def cases(ctx: Context) -> str:
             rows = [f"<tr><th scope=\"row\">{h(r.metric)}</th><td>{h(r.before)}</td>"
                     f"<td><strong>{h(r.after)}</strong></td><td>{h(r.note)}</td></tr>"
                     for r in case.results]
-            parts.append(heading(3, ctx.t("results"), f"{case.id}-results"))
+            parts.append(heading(3, ctx.t("results"), case_part_anchor(case.id, "results")))
             parts.append('<table class="luodi-results">\n<thead><tr>' + head
                          + "</tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>")
         if case.lessons:
-            parts.append(heading(3, ctx.t("lessons-learned"), f"{case.id}-lessons"))
+            parts.append(heading(3, ctx.t("lessons-learned"), case_part_anchor(case.id, "lessons")))
             parts.append(bullet_list([md_inline(x) for x in case.lessons]))
         if case.related:
-            parts.append(heading(3, ctx.t("related-items"), f"{case.id}-items"))
+            parts.append(heading(3, ctx.t("related-items"), case_part_anchor(case.id, "items")))
             parts.append(bullet_list([ctx.item_md(i) for i in case.related]))
     return "\n\n".join(parts) + "\n"
 

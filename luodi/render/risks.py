@@ -3,9 +3,9 @@ organizational, budget), one section per risk (its anchor is its id)."""
 
 from __future__ import annotations
 
+from ..model import RISK_CATEGORIES as CATEGORIES
+from ..places import risk_category_anchor
 from .common import Context, bullet_list, drift_notice, h, heading, md, md_inline
-
-CATEGORIES = ("technical", "organizational", "budget")
 
 
 def render(ctx: Context) -> str:
@@ -24,7 +24,7 @@ def render(ctx: Context) -> str:
         risks = [r for r in pb.risks if r.category == category]
         if not risks:
             continue
-        parts.append(heading(2, ctx.t(f"category-{category}"), f"category-{category}"))
+        parts.append(heading(2, ctx.t(f"category-{category}"), risk_category_anchor(category)))
         for risk in risks:
             parts.append(heading(3, risk.title, risk.id, "luodi-risk"))
             parts.append(drift_notice(ctx, risk))
