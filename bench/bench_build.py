@@ -56,8 +56,9 @@ sys.path.insert(0, str(REPO))  # the repo's `luodi` package (normally pip-instal
 
 from luodi.fields import schema_fields, unwrap_optional  # noqa: E402
 from luodi.model import ID_PATTERN  # noqa: E402
+from luodi.model import PART_FOLDERS as FOLDERS  # noqa: E402
+from luodi.read import load_playbooks  # noqa: E402
 from luodi.render.pages import page_markdown, playbook_pages  # noqa: E402
-from luodi.validate import FOLDERS, load_playbooks  # noqa: E402
 
 MB = 1024 * 1024
 # References that point into phases/, roles/ and forms/: copies of those files get suffixed ids,
@@ -602,7 +603,7 @@ def bench_size(size: Size, tmp: Path, repeat: int, features: list[str] = ()) -> 
 
 _LOAD_SNIPPET = """
 import sys, time
-from luodi.validate import load_playbooks
+from luodi.read import load_playbooks
 t0 = time.perf_counter()
 result = load_playbooks(sys.argv[1])
 seconds = time.perf_counter() - t0

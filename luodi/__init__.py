@@ -36,7 +36,7 @@ def define_env(env) -> None:
         from pathlib import Path
 
         from .diagnostics import PlaybookError, errors
-        from .validate import load_playbooks
+        from .read import load_playbooks
 
         result = load_playbooks(Path(env.conf.config_file_path).parent / "playbooks")
         if errors(result.diagnostics):

@@ -191,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _validate(args) -> int:
-    from .validate import load_playbooks
+    from .read import load_playbooks
 
     result = load_playbooks(args.path)
     for diagnostic in result.diagnostics:
@@ -247,7 +247,7 @@ def _fail(prog: str, message: str, code: int = EXIT_PROBLEMS) -> int:
 def _load_clean(folder: str, prog: str, message: str = "fix the errors above first"):
     """Load the playbooks; on errors print them, then message ({count} = errors), and return
     None."""
-    from .validate import load_playbooks
+    from .read import load_playbooks
 
     result = load_playbooks(folder)
     problems = errors(result.diagnostics)
@@ -358,7 +358,7 @@ def _export(args) -> int:
         return fail(f"{fmt} files cannot be written to standard output; give -o FILE",
                     EXIT_USAGE)
     from . import export
-    from .validate import display_path
+    from .read import display_path
 
     try:
         target = None if to_stdout else export.check_output(args.output, args.playbooks,

@@ -51,6 +51,13 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     return f" (did you mean '{close}'?)" if close else ""
 
 
+def known_ids(kind: str, ids) -> str:
+    """A hint that lists the ids one could have meant ('known role ids: pm, trainer')."""
+    if not ids:
+        return f"there is no {kind} to refer to yet"
+    return f"known {kind} ids: {(ids if isinstance(ids, Names) else Names(ids)).listing()}"
+
+
 def _closest(word: str, candidates: Iterable[str]) -> str | None:
     close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
     return close[0] if close else None

@@ -43,6 +43,7 @@ from .export import download_paths, playbook_json, site_downloads
 from .i18n import CATALOG
 from .model import Playbook, Source
 from .places import alias_anchors, redirects, relative_url, url_of
+from .read import display_path, load_playbooks
 from .render.common import h
 from .render.pages import (
     PageSpec,
@@ -54,7 +55,6 @@ from .render.pages import (
     playbook_pages,
 )
 from .search import enrich_index, search_extras
-from .validate import display_path, load_playbooks
 
 log = logging.getLogger("mkdocs.plugins.luodi")
 # Downloads by playbook id, with the JSON they were made from; kept for the life of the process,

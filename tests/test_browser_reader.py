@@ -8,7 +8,7 @@ import json
 import pytest
 from conftest import FIXTURES, ROOT, build_site, make_project, serve
 
-from luodi.validate import load_playbooks
+from luodi.read import load_playbooks
 
 pytestmark = pytest.mark.browser
 

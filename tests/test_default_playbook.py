@@ -10,7 +10,7 @@ import pytest
 
 from luodi.fields import walk
 from luodi.model import Node
-from luodi.validate import load_playbooks
+from luodi.read import load_playbooks
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULT = load_playbooks(ROOT / "playbooks" / "standard")

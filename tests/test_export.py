@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from luodi import __version__, export
 from luodi.cli import main
-from luodi.validate import load_playbooks
+from luodi.read import load_playbooks
 
 ROOT = Path(__file__).resolve().parent.parent
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -15,10 +15,10 @@ from conftest import FIXTURES, build_site, make_project
 from mkdocs.utils import meta as mkdocs_meta
 
 from luodi.cli import main
+from luodi.read import load_playbooks
 from luodi.render import pages
 from luodi.render.pages import UnsafePage, page_markdown, page_meta, playbook_pages
 from luodi.text import forbidden_in_file, visible, visible_id, yaml_value
-from luodi.validate import load_playbooks
 
 PAYLOAD = "{{ cycler.__init__.__globals__.os.popen(dict(id=1)|list|first).read() }}"
 
@@ -171,7 +171,7 @@ def test_a_forbidden_character_is_reported_where_an_editor_shows_it(sample_tree,
 
 
 def test_positions_after_unusual_but_allowed_characters_stay_right():
-    from luodi.loader import load_text
+    from luodi.read.strict import load_text
 
     text = 'a: "x\\u00a0\u3000😀"\n# 注释：a\u00a0b\nb: [\n'
     (diagnostic,) = load_text(text, "f.yaml").diagnostics

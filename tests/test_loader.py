@@ -2,8 +2,8 @@
 
 import time
 
-from luodi import loader
 from luodi.cli import main
+from luodi.read import strict as loader
 
 
 def test_file_over_size_cap_is_refused(sample_tree, capsys, monkeypatch):
@@ -53,7 +53,7 @@ def test_loading_leaves_no_reference_cycles_behind():
 
     from conftest import ROOT
 
-    from luodi.validate import load_playbooks
+    from luodi.read import load_playbooks
 
     root = ROOT / "playbooks"
     gc.collect()
@@ -146,18 +146,19 @@ def test_each_file_is_read_once(monkeypatch):
 
     from conftest import ROOT
 
-    from luodi import validate
+    from luodi import read
+    from luodi.read import folders
 
     reads: Counter = Counter()
-    real = validate.load_file
+    real = folders.load_file
 
     def counting(path, display=None):
         reads[str(path)] += 1
         return real(path, display)
 
-    monkeypatch.setattr(validate, "load_file", counting)
+    monkeypatch.setattr(folders, "load_file", counting)
     for target in (ROOT / "playbooks", ROOT / "playbooks" / "crm-rollout"):
         reads.clear()
-        result = validate.load_playbooks(target)
+        result = read.load_playbooks(target)
         assert result.ok and "crm-rollout" in result.playbooks
         assert reads and max(reads.values()) == 1, [p for p, n in reads.items() if n > 1]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from luodi.overlay import content_hash
-from luodi.validate import load_playbooks
+from luodi.read import load_playbooks
+from luodi.read.overlay import content_hash
 
 
 def write(path: Path, text: str) -> None:

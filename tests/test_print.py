@@ -9,7 +9,7 @@ import subprocess
 import pytest
 from conftest import ROOT
 
-from luodi.validate import load_playbooks
+from luodi.read import load_playbooks
 
 pytestmark = pytest.mark.browser
 STANDARD = load_playbooks(ROOT / "playbooks").playbooks["standard"]

@@ -14,8 +14,8 @@ import pytest
 from conftest import FIXTURES, ROOT, build_site, make_project, with_luodi_options
 
 from luodi.i18n import CATALOG
+from luodi.read import load_playbooks
 from luodi.render.common import modules_in_order
-from luodi.validate import load_playbooks
 
 STANDARD = load_playbooks(ROOT / "playbooks").playbooks["standard"]
 ID_ATTR = re.compile(r'\sid="([^"]*)"')

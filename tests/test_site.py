@@ -13,7 +13,7 @@ import jieba
 import pytest
 from conftest import FIXTURES, ROOT, build_site, make_project
 
-from luodi.validate import load_playbooks
+from luodi.read import load_playbooks
 
 STANDARD = load_playbooks(ROOT / "playbooks").playbooks["standard"]
 ID_ATTR = re.compile(r'\sid="([^"]*)"')
@@ -314,7 +314,7 @@ def test_macros_before_luodi_use_luodis_playbooks_folder_loaded_once(tmp_path):
     (project / "mkdocs.yml").write_text(config.replace(plugins, reordered), encoding="utf-8")
     (project / "loads.py").write_text(
         "import runpy, sys\n"
-        "import luodi.validate as v\n"
+        "import luodi.read as v\n"
         "real = v.load_playbooks\n"
         "def counted(path):\n"
         "    print('LOAD', path, file=sys.stderr)\n"

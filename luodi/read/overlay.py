@@ -22,13 +22,13 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .diagnostics import Diagnostic, did_you_mean
-from .loader import Map, Seq
-from .model import OVERLAY_KEYS, Source
+from ..diagnostics import Diagnostic, did_you_mean, known_ids
+from ..model import OVERLAY_KEYS, PART_FOLDERS, Source
+from ..text import visible_id
+from .strict import Map, Seq
 
 # A new identified object must name itself with one of these; an override need not.
 TITLE_KEYS = ("title", "name", "term", "label")
-PART_FOLDERS = ("phases", "roles", "forms")
 
 
 @dataclass
@@ -337,3 +337,47 @@ class Overlay:
                        f"review the override against the parent, then write based_on: \"{now}\"",
                        severity="warning")
             out.drift = [*getattr(out, "drift", []), message]
+
+
+def resolve_forks(raws: dict[str, RawPlaybook],
+                   diagnostics: list[Diagnostic]) -> dict[str, RawPlaybook]:
+    """Each playbook with its parents merged in; forks whose chain is broken are left out.
+
+    Each chain is followed up to a playbook resolved already (or one that extends nothing), then
+    merged from there down: a loop, not recursion, so that a long chain of forks is no problem.
+    """
+    resolved: dict[str, RawPlaybook | None] = {}
+    for start in raws:
+        chain: list[str] = []  # start, its parent, its grandparent … all unresolved
+        name = start
+        while name not in resolved:
+            raw = raws[name]
+            parent = raw.extends
+            if not parent or not raw.usable:
+                resolved[name] = raw if raw.usable else None
+                break
+            chain.append(name)
+            if parent in chain or parent == name:
+                cycle = chain[chain.index(parent):]
+                diagnostics.append(Diagnostic(
+                    raw.main.where("extends"), "extends-cycle",
+                    "playbooks extend each other in a cycle: " + " → ".join([*cycle, parent]),
+                    "one of them must not extend the others"))
+                resolved[name] = None
+                break
+            if parent not in raws:
+                others = [n for n in raws if n != name]
+                diagnostics.append(Diagnostic(
+                    raw.main.where("extends"), "unknown-ref",
+                    f"extends: no other playbook with id '{visible_id(parent)}'"
+                    f"{did_you_mean(parent, others)}", known_ids("playbook", others)))
+                resolved[name] = None
+                break
+            name = parent
+        for child in reversed(chain):  # from the resolved end of the chain down to `start`
+            if child in resolved:
+                continue
+            parent = resolved[raws[child].extends]
+            resolved[child] = None if parent is None else Overlay(diagnostics).merge_playbook(
+                parent, raws[child])
+    return {name: raw for name, raw in resolved.items() if raw is not None}

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import yaml
 
-from . import model
-from .diagnostics import Diagnostic
-from .model import Source
-from .text import code_point, forbidden_in_file, forbidden_in_value, line_col, why_forbidden
+from .. import model
+from ..diagnostics import Diagnostic
+from ..model import Source
+from ..text import code_point, forbidden_in_file, forbidden_in_value, line_col, why_forbidden
 
 try:  # libyaml's C parser is ~10x faster; fall back to pure Python where it is missing.
     from yaml import CSafeLoader as _BaseLoader

@@ -1,0 +1,229 @@
+"""YAML to the model: each value checked against the field it fills, then the object built.
+
+The types, patterns and required keys come from the model's declarations (model.py, fields.py);
+YAML 1.1's surprises (NO, 1.10, 010, 2024-01-02) are named for what they are.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import typing
+from functools import cache
+
+from ..diagnostics import Diagnostic, did_you_mean
+from ..fields import is_required, schema_fields, unwrap_optional
+from ..model import (
+    ID_MAX_LENGTH,
+    ID_PATTERN,
+    OVERLAY_KEYS,
+    PART_FOLDERS,
+    SCHEMA_VERSION,
+    Playbook,
+    Source,
+)
+from .overlay import RawPlaybook
+from .strict import Map, Seq, describe
+
+_ID = re.compile(ID_PATTERN)
+
+
+def build_playbook(raw: RawPlaybook, diagnostics: list[Diagnostic]) -> Playbook | None:
+    playbook = build(Playbook, raw.main, diagnostics)
+    if playbook is not None and playbook.schema_version != SCHEMA_VERSION:
+        diagnostics.append(Diagnostic(
+            playbook.sources["schema_version"], "schema-version",
+            f"schema_version {playbook.schema_version} is not supported (this Luodi reads "
+            f"{SCHEMA_VERSION})", "upgrade Luodi, or write schema_version: 1"))
+    parts = {sub: [obj for obj in (build(cls, data, diagnostics)
+                                   for data in raw.parts.get(sub, {}).values()) if obj]
+             for sub, cls in PART_FOLDERS.items()}
+    if playbook is None:
+        return None
+    return dataclasses.replace(
+        playbook,
+        phases=tuple(sorted(parts["phases"], key=lambda p: (p.order, p.id))),
+        roles=tuple(sorted(parts["roles"], key=lambda r: (r.order, r.id))),
+        forms=tuple(parts["forms"]))
+
+
+@cache
+def _known_keys(cls: type) -> frozenset[str]:
+    return frozenset(name for name, _, _ in schema_fields(cls))
+
+
+def what(cls: type) -> str:
+    return {"FormField": "field", "Term": "glossary term", "CaseResult": "case result"}.get(
+        cls.__name__, cls.__name__.lower())
+
+
+def build(cls: type, data, diagnostics: list[Diagnostic]):
+    """Check a Map against a model class and build the object; None if it is unusable."""
+    if not isinstance(data, Map):
+        return None
+    known = _known_keys(cls)
+    usable = True
+    for key in data:
+        if key not in known:
+            usable = False
+            if key in OVERLAY_KEYS:
+                diagnostics.append(Diagnostic(
+                    data.key_sources[key], "unknown-key",
+                    f"'{key}' is only allowed in a playbook that extends another",
+                    "add extends: <parent id> to playbook.yaml, or remove it"))
+                continue
+            diagnostics.append(Diagnostic(
+                data.key_sources[key], "unknown-key",
+                f"unknown key '{key}' in {what(cls)}{did_you_mean(key, known)}",
+                f"allowed keys: {', '.join(sorted(known))}"))
+    values: dict = {}
+    sources: dict = {}
+    for name, tp, f in schema_fields(cls):
+        if name not in data or data[name] is None:
+            if is_required(f):
+                usable = False
+                where = data.key_sources.get(name, data.source)
+                diagnostics.append(Diagnostic(
+                    where, "missing-key",
+                    f"{what(cls)} has no value for required key '{name}'",
+                    f"{name}: {f.metadata['doc']}"))
+            continue
+        ok, value = _convert(tp, f, data[name], data.raw.get(name), data.where(name), name,
+                             diagnostics)
+        if not ok:
+            usable = False
+            continue
+        values[name] = value
+        sources[name] = data.where(name)
+        if isinstance(data[name], Seq):
+            sources[name + "[]"] = list(data[name].item_sources)
+    if not usable:
+        return None
+    return cls(**values, source=data.source, sources=sources,
+               drift=tuple(getattr(data, "drift", ())))
+
+
+@cache
+def _plan(tp) -> tuple[object, object]:
+    """A declared type, reduced once per type: (the type without Optional, its origin)."""
+    tp = unwrap_optional(tp)
+    return tp, typing.get_origin(tp)
+
+
+def _convert(tp, f, value, raw, where: Source, name: str, diagnostics: list[Diagnostic]):
+    """Check one value against its declared type; returns (ok, converted value)."""
+    if tp is str and value.__class__ is str:  # most values: checked without the general path
+        return _check_pattern(f, value, where, name, diagnostics), value
+    tp, origin = _plan(tp)
+
+    def wrong(expected: str, hint: str = "") -> tuple[bool, None]:
+        got = describe(value)
+        if raw is None:
+            message = f"'{name}' must be {expected}, not {got}"
+        else:  # the YAML 1.1 surprises: NO, 1.10, 010, 2024-01-02
+            message = f"'{name}' must be {expected}, but YAML reads {raw} as {got}"
+            if expected == "text" and not hint:
+                hint = f'put it in quotes: {name}: "{raw}"'
+        diagnostics.append(Diagnostic(where, "type", message, hint))
+        return False, None
+
+    if origin is typing.Literal:
+        allowed = typing.get_args(tp)
+        if not isinstance(value, str):
+            return wrong("one of " + ", ".join(allowed))
+        if value not in allowed:
+            diagnostics.append(Diagnostic(
+                where, "bad-value",
+                f"'{name}' is '{value}', not one of: {', '.join(allowed)}"
+                f"{did_you_mean(value, allowed)}"))
+            return False, None
+        return True, value
+    if tp is str:
+        if not isinstance(value, str):
+            return wrong("text")
+        return _check_pattern(f, value, where, name, diagnostics), value
+    if tp is bool:
+        return (True, value) if isinstance(value, bool) else wrong("true or false")
+    if tp is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            return wrong("a whole number")
+        if raw is not None and raw != str(value):  # 010 is octal 8 in YAML 1.1, 0x10 is 16
+            diagnostics.append(Diagnostic(
+                where, "type", f"'{name}' is written {raw}, which YAML reads as {value}",
+                f"write the number without a leading zero or prefix: {name}: {value}"))
+            return False, None
+        return True, value
+    if origin is list:
+        (item_tp,) = typing.get_args(tp)
+        if not isinstance(value, Seq):
+            return wrong("a list", "write each entry on its own line starting with '- '")
+        out, ok = [], True
+        for index, element in enumerate(value):
+            good, converted = _convert(item_tp, f, element, value.raw.get(index),
+                                       value.where(index), name, diagnostics)
+            ok = ok and good
+            out.append(converted)
+        return ok, out
+    if origin is dict:
+        _, item_tp = typing.get_args(tp)
+        if not isinstance(value, Map):
+            return wrong("a mapping of id: …")
+        out, ok = {}, True
+        for key, element in value.items():
+            if not _ID.fullmatch(key):
+                ok = False
+                diagnostics.append(Diagnostic(
+                    value.key_sources[key], "bad-id",
+                    f"'{key}' is not a valid id",
+                    "ids are lowercase ASCII words joined by '-', e.g. project-name"))
+            elif len(key) > ID_MAX_LENGTH:
+                ok = False
+                diagnostics.append(_long_id(value.key_sources[key], key))
+            good, converted = _convert(item_tp, f, element, value.raw.get(key),
+                                       value.where(key), key, diagnostics)
+            ok = ok and good
+            out[key] = converted
+        return ok, out
+    if dataclasses.is_dataclass(tp):
+        if not isinstance(value, Map):
+            return wrong(f"a mapping ({what(tp)})")
+        obj = build(tp, value, diagnostics)
+        return obj is not None, obj
+    raise TypeError(f"unsupported field type {tp!r}")  # a bug in model.py, not in user input
+
+
+def _check_pattern(f, value: str, where: Source, name: str, diagnostics) -> bool:
+    pattern = f.metadata["pattern"]
+    if pattern is None and value and not value.isspace():
+        return True
+    if pattern and not re.fullmatch(pattern, value):
+        diagnostics.append(Diagnostic(
+            where, "bad-id",
+            f"'{value}' is not a valid id" + ("" if name == "id" else f" (in {name})"),
+            "ids become URLs and anchors: lowercase ASCII letters and digits joined by '-', "
+            f"e.g. '{_suggest_id(value)}'"))
+        return False
+    if pattern == ID_PATTERN and len(value) > ID_MAX_LENGTH:
+        diagnostics.append(_long_id(where, value))
+        return False
+    if not value.strip() and f.metadata.get("ref") is None and is_required(f):
+        diagnostics.append(Diagnostic(where, "empty", f"'{name}' is empty",
+                                      f"{name}: {f.metadata['doc']}"))
+        return False
+    return True
+
+
+def _long_id(where: Source, value: str) -> Diagnostic:
+    return Diagnostic(where, "long-id",
+                      f"id '{value[:24]}…' is {len(value)} characters long, over the limit of "
+                      f"{ID_MAX_LENGTH}", "ids become file names and URLs: shorten it")
+
+
+def _suggest_id(value: str) -> str:
+    """An id to propose for a value: its ASCII words, or the pinyin of its Chinese."""
+    try:
+        from pypinyin import lazy_pinyin
+        value = " ".join(lazy_pinyin(value))
+    except ImportError:  # pragma: no cover - pypinyin is a dependency
+        pass
+    return "-".join(re.findall(r"[a-z0-9]+", value.lower())) or "my-id"

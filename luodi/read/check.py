@@ -1,0 +1,189 @@
+"""Checks across the objects of a built playbook: unique ids, references that resolve, anchors
+that stay free for Luodi's own sections, one of R, C and I per role and item, and no cycle of
+prerequisites."""
+
+from __future__ import annotations
+
+from ..diagnostics import Diagnostic, Names, did_you_mean, known_ids
+from ..fields import schema_fields, walk
+from ..model import (
+    Case,
+    Criterion,
+    Deliverable,
+    Form,
+    Goal,
+    Item,
+    Kpi,
+    Lesson,
+    Module,
+    Node,
+    Phase,
+    Pitfall,
+    Playbook,
+    Risk,
+    Source,
+    Term,
+)
+from ..places import section_anchors
+from ..text import visible_id
+from .build import what
+
+# Objects whose ids share one namespace per playbook: they become anchors and `luodi explain` ids.
+ANCHORED = (Item, Deliverable, Module, Lesson, Kpi, Risk, Goal, Pitfall, Case, Term, Criterion)
+
+
+def _names(obj) -> list[tuple[str, Source]]:
+    """An object's id and its former ids (aliases), each with where it was written."""
+    names = [(obj.id, obj.sources.get("id", obj.source))]
+    names += zip(getattr(obj, "aliases", []), obj.sources.get("aliases[]", []), strict=False)
+    return names
+
+
+def check_playbook(playbook: Playbook, all_playbooks: dict[str, Playbook]) -> list[Diagnostic]:
+    """Checks across objects: unique ids, references, prerequisite cycles."""
+    out: list[Diagnostic] = []
+    objects = list(walk(playbook))
+
+    def unique(kind: str, things, scope: str = "") -> dict[str, Node]:
+        seen: dict[str, Node] = {}
+        for thing in things:
+            for name, where in _names(thing):
+                if name in seen:
+                    other = seen[name]
+                    out.append(Diagnostic(
+                        where, "duplicate-id",
+                        f"{kind} id '{name}' is already used{scope} at "
+                        f"{other.sources.get('id', other.source)}",
+                        "ids must be unique: they are URLs and anchors"))
+                else:
+                    seen[name] = thing
+        return seen
+
+    anchored = [o for o in objects if isinstance(o, ANCHORED)]
+    unique("object", anchored, " in this playbook")
+    reserved = section_anchors(playbook)
+    fields = [f for form in playbook.forms for f in form.fields]  # anchors of their form's rows
+    for obj in [*anchored, *fields]:
+        for name, where in _names(obj):
+            if name in reserved:
+                out.append(Diagnostic(
+                    where, "reserved-id",
+                    f"id '{name}' is the anchor of a section Luodi writes on the same page",
+                    f"choose another id, e.g. '{what(type(obj)).split()[0]}-{name}'"))
+    unique("phase", playbook.phases)
+    unique("role", playbook.roles)
+    unique("form", playbook.forms)
+    for form in playbook.forms:
+        unique("field", [*form.criteria, *form.fields], f" in form '{form.id}'")
+    orders: dict[int, Phase] = {}
+    for phase in playbook.phases:
+        if phase.order in orders:
+            out.append(Diagnostic(
+                phase.sources["order"], "duplicate-order",
+                f"phases '{orders[phase.order].id}' and '{phase.id}' both have order "
+                f"{phase.order}", "give each phase its own place in the roadmap"))
+        orders.setdefault(phase.order, phase)
+
+    # References name ids; aliases only keep old links working, they are not ids to refer to.
+    targets = {
+        "role": Names(r.id for r in playbook.roles),
+        "phase": Names(p.id for p in playbook.phases),
+        "module": Names(m.id for _, m in playbook.modules()),
+        "item": Names(i.id for _, i in playbook.items()),
+        "kpi": Names(k.id for k in playbook.kpis),
+        "variable": Names(playbook.variables),
+    }
+    for obj in objects:
+        for name, _, f in schema_fields(type(obj)):
+            kind = f.metadata.get("ref")
+            if not kind:
+                continue
+            value = getattr(obj, name)
+            if isinstance(value, list):
+                pairs = zip(value, obj.sources.get(name + "[]", []), strict=False)
+            else:
+                pairs = [(value, obj.sources.get(name, obj.source))] if value else []
+            for ref, where in pairs:
+                if ref not in targets[kind]:
+                    out.append(Diagnostic(
+                        where, "unknown-ref",
+                        f"{name}: no {kind} with id '{visible_id(ref)}'"
+                        f"{did_you_mean(ref, targets[kind])}", known_ids(kind, targets[kind])))
+        if isinstance(obj, Form):
+            for fld in obj.fields:
+                if fld.type == "choice" and not fld.options:
+                    out.append(Diagnostic(fld.source, "missing-key",
+                                          f"field '{fld.id}' is a choice but has no options",
+                                          "add options: [..] or use type: text"))
+    for _, item in playbook.items():
+        out.extend(_raci_conflicts(item))
+    out.extend(_prerequisite_cycles(playbook))
+    return out
+
+
+_RCI = (("responsible", "R"), ("consulted", "C"), ("informed", "I"))
+
+
+def _raci_conflicts(item: Item) -> list[Diagnostic]:
+    """A role in two of R, C and I on one item: doing the work, being asked and being told are
+    different parts, and a fork that sets one of them easily keeps its parent's other."""
+    raci = item.raci
+    places: dict[str, list[tuple[str, Source]]] = {}
+    places[item.owner] = [("R", item.sources.get("owner", item.source))]
+    for key, letter in _RCI:
+        roles = getattr(raci, key) if raci else []
+        wheres = raci.sources.get(key + "[]", []) if raci else []
+        for n, role_id in enumerate(roles):
+            where = wheres[n] if n < len(wheres) else raci.source
+            held = places.setdefault(role_id, [])
+            if letter not in (held_letter for held_letter, _ in held):
+                held.append((letter, where))
+    out = []
+    words = {"R": "responsible", "C": "consulted", "I": "informed"}
+    for role_id, held in places.items():
+        if len(held) < 2:
+            continue
+        owner = " (as the owner)" if item.owner == role_id else ""
+        both = " and ".join(f"{words[letter]} ({letter}, at {where})" for letter, where in held)
+        # At the place written last into this RACI (a fork's override, not its parent's text).
+        newest = raci.source.path if raci else item.source.path
+        where = next((w for _, w in reversed(held) if w.path == newest), held[-1][1])
+        out.append(Diagnostic(
+            where, "raci-conflict",
+            f"role '{role_id}' is {both} on item '{item.id}'{owner}",
+            "a role has one of R, C and I on an item; keep the one that is meant"))
+    return out
+
+
+def _prerequisite_cycles(playbook: Playbook) -> list[Diagnostic]:
+    """Each cycle of prerequisites, once. A depth-first walk with a stack of its own: a chain of
+    a thousand modules, each requiring the next, is valid and must not exhaust Python's."""
+    modules = {m.id: m for _, m in playbook.modules()}
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    out: list[Diagnostic] = []
+    for root in modules:
+        if root in state:
+            continue
+        path = [root]
+        state[root] = 1
+        stack = [iter(modules[root].prerequisites)]
+        while stack:
+            prerequisite = next(stack[-1], None)
+            if prerequisite is None:
+                state[path.pop()] = 2
+                stack.pop()
+                continue
+            if prerequisite not in modules:
+                continue  # reported as unknown-ref
+            if state.get(prerequisite) == 1:
+                cycle = path[path.index(prerequisite):] + [prerequisite]
+                start = modules[cycle[0]]
+                out.append(Diagnostic(
+                    start.sources.get("prerequisites", start.source), "prerequisite-cycle",
+                    "training modules require each other in a cycle: " + " → ".join(cycle),
+                    "remove one of these prerequisites"))
+            elif prerequisite not in state:
+                state[prerequisite] = 1
+                path.append(prerequisite)
+                stack.append(iter(modules[prerequisite].prerequisites))
+    return out
