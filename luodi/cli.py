@@ -105,6 +105,9 @@ def _fork_parsers(commands) -> None:
 
 
 def _export_parser(commands) -> None:
+    """`luodi export <name>`, one subcommand per export of the registry (exports/__init__.py)."""
+    from .exports import EXPORTS, TEXT_FORMATS
+
     export = commands.add_parser(
         "export", help="export a form, the checklist or the whole playbook to a file (导出)",
         description="Export (导出) a form as an editable Word document (表单, e.g. 验收确认书), the "
@@ -116,52 +119,25 @@ def _export_parser(commands) -> None:
                "2 usage error.")
     export.set_defaults(export_help=export.format_help)
     kinds = export.add_subparsers(dest="export_kind", metavar="KIND", parser_class=_Parser)
-
-    def common(sub, stdout: bool) -> None:
+    for item in EXPORTS.values():
+        sub = kinds.add_parser(item.name, help=item.help, description=item.description)
+        sub.add_argument("playbook", metavar="PLAYBOOK", help="playbook id, e.g. standard")
+        if item.scope != "playbook":
+            sub.add_argument("object_id", metavar=item.scope.upper(),
+                             help=f"{item.scope} id (or a former id)")
+        formats = ", ".join(item.formats)
+        default = (f"default: {item.default or item.formats[0]}, or what FILE's name ends in"
+                   if len(item.formats) > 1 else f"default: {item.formats[0]}")
+        sub.add_argument("--format", choices=item.formats, help=f"{formats} ({default})")
+        text = [f for f in item.formats if f in TEXT_FORMATS]
         sub.add_argument("-o", "--output", required=True, metavar="FILE",
-                         help="file to write (输出文件)" + ("; '-' writes to standard output"
-                                                         if stdout else ""))
+                         help="file to write (输出文件)" + (
+                             f"; '-' writes {'/'.join(text)} to standard output" if text else ""))
         sub.add_argument("--force", action="store_true",
                          help="overwrite FILE if it already exists (覆盖)")
         sub.add_argument("--playbooks", default="playbooks", metavar="DIR",
                          help="the playbooks/ folder to read (default: playbooks); nothing is "
                               "ever written inside it")
-
-    form = kinds.add_parser(
-        "form", help="a form as an editable Word document (表单 → .docx)",
-        description="Write a form (e.g. 验收确认书, the acceptance confirmation) as an editable "
-                    "Word document: header table filled from the project variables (项目变量), "
-                    "acceptance criteria (验收标准) with pass/fail/remarks columns, "
-                    "deliverables (交付物), notes (说明) and one signature block (签字) per "
-                    "signatory role.")
-    form.add_argument("playbook", metavar="PLAYBOOK", help="playbook id, e.g. standard")
-    form.add_argument("form_id", metavar="FORM", help="form id, e.g. acceptance-confirmation")
-    form.add_argument("--format", choices=["docx"], default="docx",
-                      help="file format: docx, Word (default: docx)")
-    common(form, stdout=False)
-
-    checklist = kinds.add_parser(
-        "checklist", help="every checklist item as CSV or Excel (检查清单 → .csv/.xlsx)",
-        description="Write the checklist (检查清单), one row per item (检查项): phase, id, "
-                    "title, owner, RACI, priority, evidence, detail and tags, with column "
-                    "headers in the playbook's language. CSV is UTF-8 with a BOM so that Excel "
-                    "shows Chinese correctly, and can be imported into Jira (see "
-                    "docs/reference/exports.md). "
-                    "Cells that a spreadsheet would read as a formula get a leading quote (').")
-    checklist.add_argument("playbook", metavar="PLAYBOOK", help="playbook id, e.g. standard")
-    checklist.add_argument("--format", choices=["csv", "xlsx"],
-                           help="csv or xlsx (Excel); default: xlsx when FILE ends in .xlsx, "
-                                "else csv")
-    common(checklist, stdout=True)
-
-    as_json = kinds.add_parser(
-        "json", help="the whole playbook as JSON (实施手册 → .json)",
-        description="Write the whole playbook (phases, roles, forms and everything else) as "
-                    "UTF-8 JSON with schema_version and the generator's version. The same "
-                    "playbook always gives byte-identical output.")
-    as_json.add_argument("playbook", metavar="PLAYBOOK", help="playbook id, e.g. standard")
-    as_json.set_defaults(format="json")
-    common(as_json, stdout=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -213,7 +189,7 @@ def _schema(args) -> int:
     from .schema import schema_files, schema_text
 
     if args.output_dir:
-        from .export import ExportError, write_output
+        from .exports import ExportError, write_output
 
         out = Path(args.output_dir)
         files = schema_files()
@@ -341,7 +317,7 @@ def _explain(args) -> int:
 
 
 def _export(args) -> int:
-    """luodi export form|checklist|json: validate, find the object, render, write safely."""
+    """luodi export <name>: validate, find the object, make the bytes, write them safely."""
     prog = f"luodi export {args.export_kind}" if args.export_kind else "luodi export"
 
     def fail(message: str, code: int = EXIT_PROBLEMS) -> int:
@@ -350,19 +326,17 @@ def _export(args) -> int:
     if args.export_kind is None:
         sys.stdout.write(args.export_help())
         return EXIT_USAGE
-    fmt = args.format
-    if args.export_kind == "checklist" and fmt is None:
-        fmt = "xlsx" if args.output.lower().endswith(".xlsx") else "csv"
-    to_stdout = args.output == "-"
-    if to_stdout and fmt in ("docx", "xlsx"):
-        return fail(f"{fmt} files cannot be written to standard output; give -o FILE",
-                    EXIT_USAGE)
-    from . import export
+    from .exports import EXPORTS, TEXT_FORMATS, ExportError, check_output, find, write_output
     from .read import display_path
 
+    item = EXPORTS[args.export_kind]
+    fmt = args.format or item.format_for(args.output)
+    to_stdout = args.output == "-"
+    if to_stdout and fmt not in TEXT_FORMATS:
+        return fail(f"{fmt} files cannot be written to standard output; give -o FILE",
+                    EXIT_USAGE)
     try:
-        target = None if to_stdout else export.check_output(args.output, args.playbooks,
-                                                            args.force)
+        target = None if to_stdout else check_output(args.output, args.playbooks, args.force)
         folder = display_path(Path(args.playbooks))
         literal = folder.replace("{", "{{").replace("}", "}}")  # the message is a template
         playbooks = _load_clean(args.playbooks, prog, f"{{count}} error(s) in {literal}; "
@@ -370,13 +344,9 @@ def _export(args) -> int:
         playbook = playbooks and _pick(playbooks, args.playbook, prog, f" in {folder}")
         if not playbook:
             return EXIT_PROBLEMS
-        if args.export_kind == "form":
-            data = export.form_docx(playbook, export.find_form(playbook, args.form_id))
-        elif args.export_kind == "checklist":
-            data = (export.checklist_xlsx if fmt == "xlsx" else export.checklist_csv)(playbook)
-        else:
-            data = export.playbook_json(playbook)
-    except export.ExportError as exc:
+        obj = find(playbook, item, args.object_id) if item.scope != "playbook" else None
+        data = item.make(playbook, obj, fmt)
+    except ExportError as exc:
         return fail(str(exc))
     except ModuleNotFoundError as exc:
         package = {"docx": "python-docx"}.get(exc.name or "", exc.name)
@@ -391,8 +361,8 @@ def _export(args) -> int:
             out.flush()
         return EXIT_OK
     try:
-        export.write_output(target, data, force=args.force)
-    except export.ExportError as exc:
+        write_output(target, data, force=args.force)
+    except ExportError as exc:
         return fail(str(exc))
     except OSError as exc:
         return fail(f"cannot write {args.output}: {exc.strerror or exc}")

@@ -416,6 +416,24 @@ class Playbook(Node):
     def items(self) -> list[tuple[Phase, Item]]:
         return self.index["items"]
 
+    def field_value(self, field: FormField) -> str:
+        """The text a form field is filled with: its variable's value, its default, or ''."""
+        if field.variable:
+            variable = self.variables.get(field.variable)
+            return variable.value if variable else ""
+        return field.default
+
+    def form_criteria(self, form: Form) -> list[tuple[str | int, str, str]]:
+        """(key, criterion, detail) for every criterion a form checks: its own (key: the
+        criterion's id), then its phase's exit criteria if it includes them (key: their
+        number, from 1)."""
+        rows: list[tuple[str | int, str, str]] = [(c.id, c.title, c.detail)
+                                                   for c in form.criteria]
+        if form.include_exit_criteria:
+            phase = self.phase(form.phase)
+            rows += [(n, text, "") for n, text in enumerate(phase.exit_criteria, 1)]
+        return rows
+
     @cached_property
     def index(self) -> dict:
         modules = [(r, m) for r in self.roles for m in r.modules]

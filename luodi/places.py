@@ -38,15 +38,10 @@ def page_path(playbook: Playbook | str, kind: str, obj_id: str = "") -> str:
     return f"{base}/{kind}.md"  # raci, kpis, risks, scope, glossary, cases, pitfalls
 
 
-def download_path(playbook: Playbook | str, kind: str, form_id: str = "") -> str:
-    """Where the build publishes a playbook's downloads."""
-    base = playbook_dir(playbook)
-    return {
-        "json": f"{base}/playbook.json",
-        "csv": f"{base}/downloads/checklist.csv",
-        "xlsx": f"{base}/downloads/checklist.xlsx",
-        "docx": f"{base}/downloads/forms/{form_id}.docx",
-    }[kind]
+def download_path(playbook: Playbook | str, relative: str) -> str:
+    """Where the build publishes a download: below the playbook's folder, at the path its
+    export declares (exports/__init__.py), e.g. standard/downloads/checklist.xlsx."""
+    return f"{playbook_dir(playbook)}/{relative}"
 
 
 @lru_cache(maxsize=1 << 16)

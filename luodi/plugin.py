@@ -39,7 +39,7 @@ from mkdocs.utils.meta import get_data
 from . import pagefind
 from .background import Background, JobFailed
 from .diagnostics import Diagnostic, errors
-from .export import download_paths, playbook_json, site_downloads
+from .exports import EXPORTS, download_paths, playbook_json, site_downloads, site_path
 from .i18n import CATALOG
 from .model import Playbook, Source
 from .places import alias_anchors, redirects, relative_url, url_of
@@ -219,7 +219,8 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
                 self._tempdir = tempfile.TemporaryDirectory(prefix="luodi-downloads-")
                 self._workdir = Path(self._tempdir.name)
             self._downloads.append((pb, key))
-            jobs.append((site_downloads, (pb, key)))  # the key is the playbook's JSON download
+            # The key is the playbook's JSON download: made once.
+            jobs.append((site_downloads, (pb, {site_path(pb, EXPORTS["json"], None, "json"): key})))
             for path in download_paths(pb):
                 self._publish(files, File.generated(
                     config, path, abs_src_path=str(self._workdir / pb.id / path)),
@@ -666,7 +667,7 @@ def _warm_up(languages: set[str]) -> None:
     with contextlib.suppress(Exception):  # only an optimisation: the jobs import them anyway
         import openpyxl  # noqa: F401
 
-        from .export import _docx_template
+        from .exports.word import _docx_template
         from .search import pinyin_table
 
         for language in languages:

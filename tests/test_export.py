@@ -15,7 +15,8 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from luodi import __version__, export
+from luodi import __version__
+from luodi import exports as export
 from luodi.cli import main
 from luodi.read import load_playbooks
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from ..exports import page_links
 from ..model import PRIORITIES, RACI_LETTERS, Item, Phase
-from ..places import download_path, priority_anchor
+from ..places import priority_anchor
 from .common import (
     Context,
     bullet_list,
@@ -39,8 +40,8 @@ def render(ctx: Context, phase: Phase) -> str:
                          for f in forms)
         parts.append(ctx.fact('related-forms', links))
     parts.append(ctx.fact("downloads", ctx.join(
-        f"[{md_inline(ctx.t(key))}]({ctx.md_link(download_path(ctx.playbook, kind))})"
-        for kind, key in (("xlsx", "download-xlsx"), ("csv", "download-csv")))))
+        f"[{md_inline(ctx.t(key))}]({ctx.md_link(path)})"
+        for key, path in page_links(ctx.playbook, "phase", phase))))
     parts.append(criteria_section(ctx, "entry-criteria", phase.entry_criteria))
     parts.append(criteria_section(ctx, "exit-criteria", phase.exit_criteria))
     if phase.deliverables:

@@ -2,43 +2,26 @@
 
 from __future__ import annotations
 
-from ..model import Form, FormField, Playbook
-from ..places import download_path, exit_criterion_anchor, signature_anchor
+from ..exports import page_links
+from ..model import Form
+from ..places import exit_criterion_anchor, signature_anchor
 from .common import Context, drift_notice, h, heading, md, md_inline
-
-
-def field_value(playbook: Playbook, field: FormField) -> str:
-    """The text a field is filled with: its variable's value, its default, or ''."""
-    if field.variable:
-        variable = playbook.variables.get(field.variable)
-        return variable.value if variable else ""
-    return field.default
-
-
-def criteria_rows(playbook: Playbook, form: Form) -> list[tuple[str, str, str]]:
-    """(anchor, criterion, detail) for every criterion the form checks, exit criteria included."""
-    rows = [(c.id, c.title, c.detail) for c in form.criteria]
-    if form.include_exit_criteria:
-        phase = playbook.phase(form.phase)
-        rows += [(exit_criterion_anchor(n), text, "")
-                 for n, text in enumerate(phase.exit_criteria, 1)]
-    return rows
 
 
 def render(ctx: Context, form: Form) -> str:
     pb = ctx.playbook
     phase = pb.phase(form.phase)
+    downloads = " ".join(f'<a href="{ctx.href(path)}" download>{h(ctx.t(key))}</a>'
+                         for key, path in page_links(pb, "form", form))
     parts = [drift_notice(ctx, form), md(form.summary),
-             f'<p class="luodi-print-hint">{h(ctx.t("print-hint"))} '
-             f'<a href="{ctx.href(download_path(pb, "docx", form.id))}" download>'
-             f'{h(ctx.t("download-docx"))}</a> '
+             f'<p class="luodi-print-hint">{h(ctx.t("print-hint"))} {downloads} '
              + ctx.fact_html("phase", f'<a href="{ctx.href(ctx.path("phase", phase.id))}">'
                                       f"{h(phase.title)}</a>") + "</p>"]
     if form.fields:
         parts.append(heading(2, ctx.t("form-header"), "form-header"))
         rows = []
         for field in form.fields:
-            value = field_value(pb, field)
+            value = pb.field_value(field)
             mark = (f' <span class="luodi-required" title="{h(ctx.t("required-mark"))}">*</span>'
                     if field.required else "")
             shown = h(value) if value else f'<span class="luodi-blank">{h(ctx.t("to-fill"))}</span>'
@@ -46,7 +29,8 @@ def render(ctx: Context, form: Form) -> str:
                         f"<td>{shown}</td></tr>")
         parts.append('<table class="luodi-form-header">\n<tbody>\n' + "\n".join(rows)
                      + "\n</tbody>\n</table>")
-    criteria = criteria_rows(pb, form)
+    criteria = [(key if isinstance(key, str) else exit_criterion_anchor(key), title, detail)
+                for key, title, detail in pb.form_criteria(form)]
     if criteria:
         parts.append(heading(2, ctx.t("criteria"), "criteria"))
         head = (f'<tr><th scope="col">#</th><th scope="col">{h(ctx.t("criterion"))}</th>'

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from ..exports import page_links
 from ..model import GOAL_KINDS
-from ..places import download_path, goal_kind_anchor
+from ..places import goal_kind_anchor
 from .common import TABLE_PAGES, Context, bullet_list, h, heading, md, md_inline
 
 
@@ -46,9 +47,8 @@ def render(ctx: Context) -> str:
     parts.append(bullet_list([f"[{md_inline(ctx.t(kind))}]({ctx.md_link(ctx.path(kind))})"
                               for kind in TABLE_PAGES]))
     parts.append(ctx.fact("downloads", ctx.join(
-        f"[{md_inline(ctx.t(key))}]({ctx.md_link(download_path(pb, kind))})"
-        for kind, key in (("xlsx", "download-xlsx"), ("csv", "download-csv"),
-                          ("json", "download-json")))))
+        f"[{md_inline(ctx.t(key))}]({ctx.md_link(path)})"
+        for key, path in page_links(pb, "overview"))))
     return "\n\n".join(p for p in parts if p) + "\n"
 
 

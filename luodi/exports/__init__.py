@@ -1,0 +1,154 @@
+"""Exports, declared once: a form as an editable Word document, the checklist as CSV or Excel,
+the whole playbook as JSON.
+
+Each `Export` in the registry says what it is made from (its scope: the playbook, a phase or a
+form), in which formats, where the site publishes it, which pages link it, and how the command
+line offers it (`luodi export <name>`). The CLI's subcommands, the site's downloads and the
+download links on pages all come from `EXPORTS`; a new export is one module and one
+`register(Export(...))`. Every export turns a loaded `Playbook` into bytes and nothing else;
+files.py puts bytes on disk safely.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from ..diagnostics import did_you_mean
+from ..model import Playbook
+from ..places import download_path
+from .common import ExportError, clean, neutralise
+from .data import playbook_data, playbook_json
+from .files import check_output, write_output
+from .sheet import checklist_csv, checklist_table, checklist_xlsx
+from .word import form_docx
+
+# Formats that are text: they may go to standard output.
+TEXT_FORMATS = frozenset({"csv", "json"})
+
+
+@dataclass(frozen=True)
+class Export:
+    name: str  # the registry key and the subcommand: luodi export <name>
+    scope: str  # what one file is made of: "playbook", "phase" or "form"
+    formats: tuple[str, ...]  # in the order pages link them
+    make: Callable[[Playbook, object, str], bytes]  # (playbook, phase/form or None, format)
+    path: str  # where the site publishes it, below the playbook's folder: {id}, {format}
+    help: str  # one line, for `luodi export --help`
+    description: str  # for `luodi export <name> --help`
+    links: tuple[str, ...] = ()  # the kinds of page that link the download (places.SECTIONS)
+    default: str = ""  # the format when the output file's name does not say (else the first)
+    label: str = "download-{format}"  # label key of a link (i18n.py)
+
+    def format_for(self, output: str) -> str:
+        suffix = output.rsplit(".", 1)[-1].lower() if "." in output else ""
+        return suffix if suffix in self.formats else (self.default or self.formats[0])
+
+
+EXPORTS: dict[str, Export] = {}
+
+# One file per what: the playbook, each phase, each form.
+SCOPES: dict[str, Callable[[Playbook], list]] = {
+    "playbook": lambda pb: [None],
+    "phase": lambda pb: list(pb.phases),
+    "form": lambda pb: list(pb.forms),
+}
+
+
+def register(export: Export) -> Export:
+    if export.scope not in SCOPES:
+        raise ValueError(f"export {export.name}: unknown scope {export.scope!r}")
+    EXPORTS[export.name] = export
+    return export
+
+
+def find(playbook: Playbook, export: Export, obj_id: str):
+    """The phase or form an export of that scope is made of (its id or a former id), or an
+    ExportError that names the ones there are."""
+    objects = SCOPES[export.scope](playbook)
+    for obj in objects:
+        if obj.id == obj_id or obj_id in obj.aliases:
+            return obj
+    ids = [o.id for o in objects]
+    kind = export.scope
+    known = f"; its {kind}s: {', '.join(ids)}" if ids else f"; it has no {kind}s"
+    raise ExportError(f"playbook '{playbook.id}' has no {kind} '{obj_id}'"
+                      f"{did_you_mean(obj_id, ids)}{known}")
+
+
+def site_path(playbook: Playbook, export: Export, obj, fmt: str) -> str:
+    """Where the site publishes one file of an export."""
+    return download_path(playbook, export.path.format(id=obj.id if obj else "", format=fmt))
+
+
+def _downloads(playbook: Playbook) -> Iterator[tuple[str, Callable[[], bytes]]]:
+    for export in EXPORTS.values():
+        for obj in SCOPES[export.scope](playbook):
+            for fmt in export.formats:
+                yield (site_path(playbook, export, obj, fmt),
+                       lambda e=export, o=obj, f=fmt: e.make(playbook, o, f))
+
+
+def site_downloads(playbook: Playbook, made: dict[str, bytes] | None = None) -> dict[str, bytes]:
+    """The files published next to a playbook's pages, by path relative to the site root;
+    `made`: files made already (by path), which are not made again."""
+    made = made or {}
+    return {path: made[path] if path in made else make() for path, make in _downloads(playbook)}
+
+
+def download_paths(playbook: Playbook) -> list[str]:
+    """The paths site_downloads() returns, without making the files."""
+    return [path for path, _ in _downloads(playbook)]
+
+
+def page_links(playbook: Playbook, page_kind: str, obj=None) -> list[tuple[str, str]]:
+    """(label key, site path) of each download a page of this kind links: the files of its own
+    phase or form, and the playbook's files."""
+    out = []
+    for export in EXPORTS.values():
+        if page_kind not in export.links:
+            continue
+        target = None if export.scope == "playbook" else obj
+        if export.scope != "playbook" and target is None:
+            continue
+        out += [(export.label.format(format=fmt), site_path(playbook, export, target, fmt))
+                for fmt in export.formats]
+    return out
+
+
+# ------------------------------------------------------------------ the registry
+
+register(Export(
+    "form", "form", ("docx",), lambda pb, form, fmt: form_docx(pb, form),
+    "downloads/forms/{id}.{format}",
+    help="a form as an editable Word document (表单 → .docx)",
+    description="Write a form (e.g. 验收确认书, the acceptance confirmation) as an editable "
+                "Word document: header table filled from the project variables (项目变量), "
+                "acceptance criteria (验收标准) with pass/fail/remarks columns, deliverables "
+                "(交付物), notes (说明) and one signature block (签字) per signatory role.",
+    links=("form",)))
+register(Export(
+    "checklist", "playbook", ("xlsx", "csv"),
+    lambda pb, _, fmt: checklist_xlsx(pb) if fmt == "xlsx" else checklist_csv(pb),
+    "downloads/checklist.{format}",
+    help="every checklist item as CSV or Excel (检查清单 → .csv/.xlsx)",
+    description="Write the checklist (检查清单), one row per item (检查项): phase, id, title, "
+                "owner, RACI, priority, evidence, detail and tags, with column headers in the "
+                "playbook's language. CSV is UTF-8 with a BOM so that Excel shows Chinese "
+                "correctly, and can be imported into Jira (see docs/reference/exports.md). "
+                "Cells that a spreadsheet would read as a formula get a leading quote (').",
+    links=("overview", "phase"), default="csv"))
+register(Export(
+    "json", "playbook", ("json",), lambda pb, _, fmt: playbook_json(pb), "playbook.json",
+    help="the whole playbook as JSON (实施手册 → .json)",
+    description="Write the whole playbook (phases, roles, forms and everything else) as UTF-8 "
+                "JSON with schema_version and the generator's version. The same playbook always "
+                "gives byte-identical output.",
+    links=("overview",)))
+
+__all__ = [
+    "EXPORTS", "Export", "ExportError", "SCOPES", "TEXT_FORMATS", "check_output",
+    "checklist_csv", "checklist_table", "checklist_xlsx", "clean", "download_paths", "find",
+    "form_docx", "neutralise", "page_links", "playbook_data", "playbook_json", "register",
+    "site_downloads", "site_path", "write_output",
+]

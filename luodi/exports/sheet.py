@@ -1,0 +1,103 @@
+"""The checklist as a spreadsheet: CSV (UTF-8 with a BOM, for Excel and Jira) and xlsx.
+
+Cells that a spreadsheet would read as a formula are neutralised (a leading quote, or Excel's
+quote prefix), and no control character reaches the XML of an xlsx file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+
+from ..i18n import label
+from ..model import Playbook
+from .common import FIXED_TIME, FORMULA_START, clean, fixed_zip, neutralise, role_title
+
+
+def checklist_table(playbook: Playbook) -> tuple[list[str], list[list[str]]]:
+    """Header and one row per checklist item, as plain text, in the playbook's language.
+
+    Roles are shown by title. The RACI takes four columns; several roles in one cell are joined
+    with the language's list separator. Tags are separated by spaces (a space inside a tag
+    becomes '_') because Jira's Labels field splits on spaces.
+    """
+    def t(key: str) -> str:
+        return label(playbook.language, key)
+
+    sep = t("list-separator")
+    header = [t("phase"), t("id"), t("item"), t("owner"), t("col-responsible"),
+              t("col-accountable"), t("col-consulted"), t("col-informed"), t("priority"),
+              t("evidence"), t("detail"), t("tags")]
+    rows = []
+    for phase, item in playbook.items():
+        roles = item.raci_roles()
+        raci = [sep.join(role_title(playbook, r) for r in roles[key] if r)
+                for key in ("responsible", "accountable", "consulted", "informed")]
+        tags = " ".join("_".join(tag.split()) for tag in item.tags)
+        rows.append([phase.title, item.id, item.title, role_title(playbook, item.owner), *raci,
+                     t(item.priority), item.evidence, item.detail, tags])
+    return header, rows
+
+
+def _cells(playbook: Playbook) -> list[list[str]]:
+    header, rows = checklist_table(playbook)
+    return [[clean(cell) for cell in row] for row in [header, *rows]]
+
+
+def checklist_csv(playbook: Playbook) -> bytes:
+    """CSV as Excel reads it: UTF-8 with a BOM (else Excel shows Chinese as mojibake), CRLF."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerows([neutralise(cell) for cell in row] for row in _cells(playbook))
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+# Column widths (characters) of the spreadsheet, and which columns wrap their text.
+_XLSX_WIDTHS = (14, 22, 36, 14, 16, 14, 16, 16, 10, 30, 60, 16)
+_XLSX_WRAP = {2, 9, 10}
+
+
+def checklist_xlsx(playbook: Playbook) -> bytes:
+    """An Excel workbook: bold header row, auto filter, header frozen (panes at A2)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.xml.functions import tostring
+
+    cells = _cells(playbook)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = clean(label(playbook.language, "checklist"))[:31] or "checklist"
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDDDDD")
+    top, wrap = Alignment(vertical="top"), Alignment(vertical="top", wrap_text=True)
+    for r, row in enumerate(cells, 1):
+        for c, text in enumerate(row, 1):
+            cell = sheet.cell(row=r, column=c)
+            cell.value = text
+            cell.data_type = "s"  # text, always: never a formula, a number or a date
+            # Shown as typed, and still text when someone edits the cell (no visible ').
+            cell.quotePrefix = text.startswith(FORMULA_START)
+            if r == 1:
+                cell.font, cell.fill = bold, fill
+            else:
+                cell.alignment = wrap if c - 1 in _XLSX_WRAP else top
+    for c, width in enumerate(_XLSX_WIDTHS, 1):
+        sheet.column_dimensions[get_column_letter(c)].width = width
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(cells[0]))}{len(cells)}"
+    sheet.print_title_rows = "1:1"
+    sheet.page_setup.orientation = "landscape"
+    props = book.properties
+    props.title = clean(f"{playbook.title} · {label(playbook.language, 'checklist')}")
+    props.creator = props.lastModifiedBy = "Luodi"
+    props.created = props.modified = FIXED_TIME
+    buffer = io.BytesIO()
+    book.save(buffer)
+    # openpyxl stamps 'modified' with the current time while saving: write the fixed one back.
+    props.modified = FIXED_TIME
+    with zipfile.ZipFile(buffer) as book_zip:
+        entries = [(name, book_zip.read(name)) for name in book_zip.namelist()]
+    core = tostring(props.to_tree())
+    return fixed_zip([(name, core if name == "docProps/core.xml" else data)
+                       for name, data in entries])
