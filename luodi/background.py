@@ -1,7 +1,7 @@
 """Work done in a second Python process while mkdocs converts the pages.
 
 Some of what a build publishes depends on the playbooks alone and costs more than the pages
-themselves: the Word forms and Excel checklists (export.py), and search's pinyin table (pypinyin
+themselves: the Word forms and Excel checklists (exports/), and search's pinyin table (pypinyin
 takes 0.2 s to import). The build hands that work to one child process at the start and collects
 each result when it needs it, so on a machine with two cores it costs almost no wall time.
 

@@ -15,6 +15,7 @@ from .common import (
     md_inline,
     priority_badge,
 )
+from .views import View, register
 
 # A phase with more items lists its sections in the page's table of contents, not its items
 # (pages.py): a TOC of thousands of entries cannot be read, and the theme's script watches
@@ -100,3 +101,14 @@ def item_block(ctx: Context, phase: Phase, item: Item, level: int) -> str:
     # that item, not the page (bench/reader_big_page.py).
     return '<div class="luodi-item-block" markdown="1">\n\n' + "\n\n".join(
         p for p in parts if p) + "\n\n</div>"
+
+
+def _tags(ctx: Context, phase: Phase) -> tuple[str, ...]:
+    """The phase, and the priorities its items have."""
+    present = {item.priority for item in phase.checklist}
+    return (phase.title, *(ctx.t(p) for p in PRIORITIES if p in present))
+
+
+register(View("phase", "phase", render, title=lambda ctx, phase: phase.title, tags=_tags,
+              nav="phases", macro="checklist",
+              toc_depth=lambda phase: 3 if len(phase.checklist) > TOC_ITEMS else 0))

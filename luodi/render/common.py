@@ -63,7 +63,6 @@ def h(text) -> str:
 # ------------------------------------------------------------------ pages and links
 
 
-TABLE_PAGES = ("scope", "raci", "kpis", "risks", "pitfalls", "cases", "glossary")
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from ..model import Module, Role
 from .common import Context, bullet_list, drift_notice, heading, md, md_inline
+from .views import View, register
 
 
 def render(ctx: Context, role: Role, module: Module, level: int = 2,
@@ -39,3 +40,9 @@ def render(ctx: Context, role: Role, module: Module, level: int = 2,
         parts.append(bullet_list([ctx.item_md(i.id) + ctx.paren(md_inline(p.title))
                                   for p, i in items]))
     return "\n\n".join(p for p in parts if p) + "\n"
+
+
+register(View("module", "module", lambda ctx, pair: render(ctx, *pair),
+              title=lambda ctx, pair: pair[1].title,
+              tags=lambda ctx, pair: (pair[0].title, ctx.t("format-" + pair[1].format)),
+              nav="training", macro="course"))

@@ -1,7 +1,8 @@
 """The macros for hand-written pages: the same views as the generated pages, embedded anywhere.
 
-Each macro renders through the one renderer of its view, with links relative to the page it is
-embedded in. A wrong playbook or object id raises MacroError with a "did you mean" message;
+Each view that names a macro (views.py) gets one: it renders through the one renderer of its
+view, with links relative to the page it is embedded in. Two more are not pages of their own:
+roadmap() and playbook_list(). A wrong playbook or object id raises MacroError with a "did you mean" message;
 mkdocs-macros (on_error_fail: true) then fails the build instead of publishing the error.
 """
 
@@ -15,11 +16,9 @@ from collections.abc import Callable
 from ..diagnostics import did_you_mean
 from ..model import Playbook
 from ..places import page_path
-from . import checklist as checklist_view
-from . import course as course_view
-from . import form as form_view
-from . import kpis, overview, raci, reference, risks, scope
+from . import overview
 from .common import Context, h
+from .views import SCOPES, VIEWS, View, object_id
 
 
 class MacroError(Exception):
@@ -81,43 +80,36 @@ def _macros(playbooks: dict[str, Playbook], here: Callable[[], str],
                              f"{', '.join(sorted(playbooks))}")
         return Context(playbooks[playbook_id], here(), directory_urls)
 
-    def find(objects, obj_id: str, what: str, macro: str):
-        for obj in objects:
-            if obj.id == obj_id:
-                return obj
-        ids = [o.id for o in objects]
-        raise MacroError(f"{macro}(): no {what} '{obj_id}'{did_you_mean(obj_id, ids)}")
+    def view_macro(view: View) -> Callable[..., str]:
+        """macro(playbook) for a playbook's page, macro(playbook, <scope>) for a page per
+        phase, role, module or form: the view's rendering, linked from the page it is in."""
+        params = ["playbook"] + ([] if view.scope == "playbook" else [view.scope])
+        signature = inspect.Signature([inspect.Parameter(p, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+                                       for p in params])
+        show = view.embed or view.render
 
-    def checklist(playbook: str, phase: str) -> str:
-        """The checklist of one phase, items grouped by MoSCoW priority."""
-        ctx = context(playbook, "checklist")
-        return checklist_view.render(ctx, find(ctx.playbook.phases, phase, "phase", "checklist"))
+        def macro(*args, **kwargs) -> str:
+            values = signature.bind(*args, **kwargs).arguments
+            ctx = context(values["playbook"], view.macro)
+            if view.scope == "playbook":
+                return show(ctx, None)
+            objects = SCOPES[view.scope](ctx.playbook)
+            wanted = values[view.scope]
+            found = next((o for o in objects if object_id(o) == wanted), None)
+            if found is None:
+                ids = [object_id(o) for o in objects]
+                raise MacroError(f"{view.macro}(): no {view.scope} '{wanted}'"
+                                 f"{did_you_mean(wanted, ids)}")
+            return show(ctx, found)
 
-    def role_manual(playbook: str, role: str) -> str:
-        """A role's training manual: responsibilities, items across phases, modules."""
-        from . import manual
-        ctx = context(playbook, "role_manual")
-        return manual.render(ctx, find(ctx.playbook.roles, role, "role", "role_manual"))
+        macro.__name__ = view.macro
+        macro.__signature__ = signature
+        macro.__doc__ = (sys.modules[show.__module__].__doc__ or "").strip().splitlines()[0]
+        return macro
 
-    def course(playbook: str, module: str) -> str:
-        """One training module (course)."""
-        ctx = context(playbook, "course")
-        pairs = ctx.playbook.modules()
-        found = find([m for _, m in pairs], module, "module", "course")
-        role = next(r for r, m in pairs if m is found)
-        return course_view.render(ctx, role, found)
-
-    def acceptance_form(playbook: str, form: str) -> str:
-        """A form, filled from the playbook's variables."""
-        ctx = context(playbook, "acceptance_form")
-        return form_view.render(ctx, find(ctx.playbook.forms, form, "form", "acceptance_form"))
-
-    def table(view: Callable[[Context], str], name: str) -> Callable[[str], str]:
-        def render(playbook: str) -> str:
-            return view(context(playbook, name))
-        render.__name__ = name
-        render.__doc__ = view.__doc__
-        return render
+    def roadmap(playbook: str) -> str:
+        """The phases of a playbook as a row of steps."""
+        return overview.roadmap(context(playbook, "roadmap"))
 
     def playbook_list() -> str:
         """Every playbook of the site, with its summary and its role entry points."""
@@ -131,17 +123,5 @@ def _macros(playbooks: dict[str, Playbook], here: Callable[[], str],
                        + overview.role_picker(ctx))
         return "\n\n".join(out)
 
-    return {
-        "checklist": checklist,
-        "role_manual": role_manual,
-        "course": course,
-        "acceptance_form": acceptance_form,
-        "raci_matrix": table(raci.render, "raci_matrix"),
-        "kpi_table": table(kpis.render, "kpi_table"),
-        "risk_register": table(risks.render, "risk_register"),
-        "moscow_scope": table(scope.render, "moscow_scope"),
-        "roadmap": table(overview.roadmap, "roadmap"),
-        "glossary": table(reference.glossary, "glossary"),
-        "pitfalls": table(reference.pitfalls, "pitfalls"),
-        "playbook_list": playbook_list,
-    }
+    functions = {view.macro: view_macro(view) for view in VIEWS.values() if view.macro}
+    return {**functions, "roadmap": roadmap, "playbook_list": playbook_list}

@@ -6,6 +6,7 @@ from ..exports import page_links
 from ..model import Form
 from ..places import exit_criterion_anchor, signature_anchor
 from .common import Context, drift_notice, h, heading, md, md_inline
+from .views import View, register
 
 
 def render(ctx: Context, form: Form) -> str:
@@ -69,3 +70,11 @@ def render(ctx: Context, form: Form) -> str:
             "</tbody></table>")
     parts.append('<div class="luodi-signatures">\n' + "\n".join(blocks) + "\n</div>")
     return "\n\n".join(p for p in parts if p) + "\n"
+
+
+def _tags(ctx: Context, form: Form) -> tuple[str, ...]:
+    return (next((p.title for p in ctx.playbook.phases if p.id == form.phase), form.phase),)
+
+
+register(View("form", "form", render, title=lambda ctx, form: form.title, tags=_tags,
+              nav="forms", macro="acceptance_form"))

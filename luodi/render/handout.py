@@ -12,12 +12,7 @@ from ..model import Role
 from ..places import course_anchors, course_section_anchor
 from . import course, manual
 from .common import Context, h, heading, modules_in_order
-
-
-def link(ctx: Context, role: Role) -> str:
-    """The link from the role page to its handout; not part of the page's search text."""
-    return (f'<p class="luodi-handout-link" data-search-exclude><a href="'
-            f'{ctx.href(ctx.path("handout", role.id))}">{h(ctx.t("handout-link"))}</a></p>')
+from .views import View, register
 
 
 def render(ctx: Context, role: Role) -> str:
@@ -35,4 +30,8 @@ def render(ctx: Context, role: Role) -> str:
     return "\n\n".join(p for p in parts if p) + "\n"
 
 
-__all__ = ["link", "render"]
+# The printable handout repeats the role page and its courses: kept out of search so that a
+# query finds the course page, not the handout as well.
+register(View("handout", "role", render,
+              title=lambda ctx, role: ctx.t("handout-title", role=role.title),
+              front=(("search", {"exclude": True}),)))

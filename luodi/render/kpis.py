@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .common import Context, bullet_list, drift_notice, h, heading, md, md_inline
+from .views import View, register
 
 
 def render(ctx: Context) -> str:
@@ -35,3 +36,7 @@ def render(ctx: Context) -> str:
         facts.append(ctx.fact('owner', ctx.role_md(kpi.owner)))
         parts.append(bullet_list(facts))
     return "\n\n".join(parts) + "\n"
+
+
+register(View("kpis", "playbook", lambda ctx, _: render(ctx), title=lambda ctx, _: ctx.t("kpis"),
+              nav="more", macro="kpi_table"))

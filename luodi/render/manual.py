@@ -15,6 +15,7 @@ from .common import (
     modules_in_order,
     priority_badge,
 )
+from .views import View, register
 
 
 def render(ctx: Context, role: Role) -> str:
@@ -56,3 +57,14 @@ def render(ctx: Context, role: Role) -> str:
 
 def _numbered(lines: list[str]) -> str:
     return "\n".join(f"{n}. {line}" for n, line in enumerate(lines, 1))
+
+
+def handout_link(ctx: Context, role: Role) -> str:
+    """The link from the role page to its handout; not part of the page's search text."""
+    return (f'<p class="luodi-handout-link" data-search-exclude><a href="'
+            f'{ctx.href(ctx.path("handout", role.id))}">{h(ctx.t("handout-link"))}</a></p>')
+
+
+register(View("role", "role", lambda ctx, role: handout_link(ctx, role) + "\n\n" + render(ctx, role),
+              title=lambda ctx, role: role.title, tags=lambda ctx, role: (role.title,),
+              nav="roles", macro="role_manual", embed=render))

@@ -5,7 +5,8 @@ from __future__ import annotations
 from ..exports import page_links
 from ..model import GOAL_KINDS
 from ..places import goal_kind_anchor
-from .common import TABLE_PAGES, Context, bullet_list, h, heading, md, md_inline
+from .common import Context, bullet_list, h, heading, md, md_inline
+from .views import VIEWS, View, register
 
 
 def render(ctx: Context) -> str:
@@ -44,8 +45,8 @@ def render(ctx: Context) -> str:
             ctx.t("labelled", label=link, value=md_inline(summary)) if summary else link
             for link, summary in links]))
     parts.append(heading(2, ctx.t("more"), "more"))
-    parts.append(bullet_list([f"[{md_inline(ctx.t(kind))}]({ctx.md_link(ctx.path(kind))})"
-                              for kind in TABLE_PAGES]))
+    parts.append(bullet_list([f"[{md_inline(ctx.t(view.kind))}]({ctx.md_link(ctx.path(view.kind))})"
+                              for view in VIEWS.values() if view.nav == "more"]))
     parts.append(ctx.fact("downloads", ctx.join(
         f"[{md_inline(ctx.t(key))}]({ctx.md_link(path)})"
         for key, path in page_links(pb, "overview"))))
@@ -74,3 +75,8 @@ def role_picker(ctx: Context) -> str:
              f'<span class="luodi-role-summary">{h(r.summary)}</span></a></li>'
              for r in ctx.playbook.roles]
     return '<ul class="luodi-role-picker">\n' + "\n".join(cards) + "\n</ul>"
+
+
+register(View("overview", "playbook", lambda ctx, _: render(ctx),
+              title=lambda ctx, _: ctx.playbook.title, nav_title=lambda ctx, _: ctx.t("overview"),
+              nav="overview"))

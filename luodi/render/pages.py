@@ -10,21 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..model import Playbook
+from ..places import page_path
 from ..text import yaml_value
-from . import (
-    checklist,
-    course,
-    form,
-    handout,
-    kpis,
-    manual,
-    overview,
-    raci,
-    reference,
-    risks,
-    scope,
-)
-from .common import TABLE_PAGES, Context, h, md_inline, page_path
+from .common import Context, h, md_inline
+from .views import NAV_GROUPS, SCOPES, VIEWS, View, object_id, of_scope
 
 
 @dataclass(frozen=True)
@@ -38,46 +27,32 @@ class PageSpec:
     toc_depth: int = 0  # headings deeper than this stay out of the page's TOC (0: none do)
 
 
-_TABLE_VIEWS = {
-    "scope": scope.render, "raci": raci.render, "kpis": kpis.render, "risks": risks.render,
-    "glossary": reference.glossary, "cases": reference.cases, "pitfalls": reference.pitfalls,
-}
+def _walk(pb: Playbook):
+    """(view, object) of every page of a playbook, in the order of its nav: the overview, each
+    phase's pages, each role's pages followed by those of its modules, each form's, then the
+    playbook's other pages."""
+    playbook_views = of_scope("playbook")
+    yield from ((view, None) for view in playbook_views if view.nav == "overview")
+    for phase in pb.phases:
+        yield from ((view, phase) for view in of_scope("phase"))
+    for role in pb.roles:
+        yield from ((view, role) for view in of_scope("role"))
+        for module in role.modules:
+            yield from ((view, (role, module)) for view in of_scope("module"))
+    for form in pb.forms:
+        yield from ((view, form) for view in of_scope("form"))
+    yield from ((view, None) for view in playbook_views if view.nav != "overview")
 
 
 def playbook_pages(pb: Playbook) -> list[PageSpec]:
-    def t(key: str, **values) -> str:
-        return Context(pb, "").t(key, **values)
+    ctx = Context(pb, "")
+    return [page_spec(ctx, view, obj) for view, obj in _walk(pb)]
 
-    pages = [PageSpec(page_path(pb, "overview"), pb.title, overview.render, kind="overview")]
-    for phase in pb.phases:
-        priorities = sorted({i.priority for i in phase.checklist},
-                            key=("must", "should", "could", "wont").index)
-        big = len(phase.checklist) > checklist.TOC_ITEMS
-        pages.append(PageSpec(page_path(pb, "phase", phase.id), phase.title,
-                              lambda ctx, p=phase: checklist.render(ctx, p),
-                              (phase.title, *(t(p) for p in priorities)), "phase",
-                              toc_depth=3 if big else 0))
-    for role in pb.roles:
-        pages.append(PageSpec(page_path(pb, "role", role.id), role.title,
-                              lambda ctx, r=role: handout.link(ctx, r) + "\n\n"
-                              + manual.render(ctx, r), (role.title,), "role"))
-        # The printable handout repeats the role page and its courses: kept out of search so
-        # that a query finds the course page, not the handout as well.
-        pages.append(PageSpec(page_path(pb, "handout", role.id),
-                              t("handout-title", role=role.title),
-                              lambda ctx, r=role: handout.render(ctx, r), kind="handout",
-                              front=(("search", {"exclude": True}),)))
-        for module in role.modules:
-            pages.append(PageSpec(page_path(pb, "module", module.id), module.title,
-                                  lambda ctx, r=role, m=module: course.render(ctx, r, m),
-                                  (role.title, t("format-" + module.format)), "module"))
-    for f in pb.forms:
-        phase_title = next((p.title for p in pb.phases if p.id == f.phase), f.phase)
-        pages.append(PageSpec(page_path(pb, "form", f.id), f.title,
-                              lambda ctx, fm=f: form.render(ctx, fm), (phase_title,), "form"))
-    for kind in TABLE_PAGES:
-        pages.append(PageSpec(page_path(pb, kind), t(kind), _TABLE_VIEWS[kind], kind=kind))
-    return pages
+
+def page_spec(ctx: Context, view: View, obj) -> PageSpec:
+    return PageSpec(page_path(ctx.playbook, view.kind, object_id(obj)), view.title(ctx, obj),
+                    lambda page_ctx: view.render(page_ctx, obj), tuple(view.tags(ctx, obj)),
+                    view.kind, view.front, view.toc_depth(obj))
 
 
 class UnsafePage(Exception):
@@ -133,22 +108,27 @@ def page_markdown(spec: PageSpec, pb: Playbook, directory_urls: bool = True) -> 
 
 
 def playbook_nav(pb: Playbook) -> dict:
-    """This playbook's section of the mkdocs nav: phases in order, then by role.
+    """This playbook's section of the mkdocs nav: the overview, the groups of pages (phases in
+    order, roles, training by role, forms), then the playbook's other pages.
 
     Titles are HTML-escaped: the theme writes nav titles into pages as they are.
     """
-    def t(key: str) -> str:
-        return h(Context(pb, "").t(key))
+    ctx = Context(pb, "")
 
-    section: list = [{t("overview"): page_path(pb, "overview")}]
-    section.append({t("phases"): [{h(p.title): page_path(pb, "phase", p.id)}
-                                  for p in pb.phases]})
-    section.append({t("roles"): [{h(r.title): page_path(pb, "role", r.id)} for r in pb.roles]})
-    section.append({t("training"): [
-        {h(r.title): [{h(m.title): page_path(pb, "module", m.id)} for m in r.modules]}
-        for r in pb.roles if r.modules]})
-    if pb.forms:
-        section.append({t("forms"): [{h(f.title): page_path(pb, "form", f.id)}
-                                     for f in pb.forms]})
-    section.extend({t(kind): page_path(pb, kind)} for kind in TABLE_PAGES)
+    def entry(view: View, obj) -> dict:
+        title = (view.nav_title or view.title)(ctx, obj)
+        return {h(title): page_path(pb, view.kind, object_id(obj))}
+
+    section: list = [entry(view, None) for view in VIEWS.values() if view.nav == "overview"]
+    for group in NAV_GROUPS:
+        entries: list = []
+        for view in (v for v in VIEWS.values() if v.nav == group):
+            if view.scope == "module":  # by role
+                entries += [{h(role.title): [entry(view, (role, m)) for m in role.modules]}
+                            for role in pb.roles if role.modules]
+            else:
+                entries += [entry(view, obj) for obj in SCOPES[view.scope](pb)]
+        if entries:
+            section.append({h(ctx.t(group)): entries})
+    section += [entry(view, None) for view in VIEWS.values() if view.nav == "more"]
     return {h(pb.title): section}

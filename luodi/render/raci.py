@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from ..model import Phase, Role
 from .common import Context, h, md
+from .views import View, register
 
 WIDE = 12
 
@@ -41,3 +42,7 @@ def _table(ctx: Context, roles: Sequence[Role], phases: Sequence[Phase]) -> str:
     return ('<div class="luodi-table-scroll"><table class="luodi-raci">\n<thead><tr>'
             f'<th scope="col">{h(ctx.t("item"))}</th>{head}</tr></thead>\n<tbody>\n'
             + "\n".join(body) + "\n</tbody>\n</table></div>")
+
+
+register(View("raci", "playbook", lambda ctx, _: render(ctx), title=lambda ctx, _: ctx.t("raci"),
+              nav="more", macro="raci_matrix"))

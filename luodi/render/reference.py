@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..places import case_part_anchor
 from .common import Context, bullet_list, h, heading, md, md_inline
+from .views import View, register
 
 
 def glossary(ctx: Context) -> str:
@@ -59,3 +60,11 @@ def pitfalls(ctx: Context) -> str:
                                   ctx.join(ctx.item_md(i) for i in pitfall.prevented_by)))
         parts.append(bullet_list(lines))
     return "\n\n".join(parts) + "\n"
+
+
+register(View("pitfalls", "playbook", lambda ctx, _: pitfalls(ctx),
+              title=lambda ctx, _: ctx.t("pitfalls"), nav="more", macro="pitfalls"))
+register(View("cases", "playbook", lambda ctx, _: cases(ctx), title=lambda ctx, _: ctx.t("cases"),
+              nav="more"))
+register(View("glossary", "playbook", lambda ctx, _: glossary(ctx),
+              title=lambda ctx, _: ctx.t("glossary"), nav="more", macro="glossary"))

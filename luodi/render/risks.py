@@ -6,6 +6,7 @@ from __future__ import annotations
 from ..model import RISK_CATEGORIES as CATEGORIES
 from ..places import risk_category_anchor
 from .common import Context, bullet_list, drift_notice, h, heading, md, md_inline
+from .views import View, register
 
 
 def render(ctx: Context) -> str:
@@ -42,3 +43,7 @@ def render(ctx: Context) -> str:
             facts.append(ctx.fact('owner', ctx.role_md(risk.owner)))
             parts.append(bullet_list(facts))
     return "\n\n".join(parts) + "\n"
+
+
+register(View("risks", "playbook", lambda ctx, _: render(ctx), title=lambda ctx, _: ctx.t("risks"),
+              nav="more", macro="risk_register"))

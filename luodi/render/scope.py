@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..model import PRIORITIES
 from .common import Context, bullet_list, heading, md_inline
+from .views import View, register
 
 
 def render(ctx: Context) -> str:
@@ -21,3 +22,7 @@ def render(ctx: Context) -> str:
                                                   value=ctx.role_md(i.owner)))
             for p, i in items]))
     return "\n\n".join(parts) + "\n"
+
+
+register(View("scope", "playbook", lambda ctx, _: render(ctx), title=lambda ctx, _: ctx.t("scope"),
+              nav="more", macro="moscow_scope"))
