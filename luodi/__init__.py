@@ -22,9 +22,11 @@ def define_env(env) -> None:
     The playbooks come from the `luodi` plugin, which loads and validates them once per build
     (from its `playbooks` folder); without the plugin, playbooks/ beside mkdocs.yml is loaded.
     """
+    from .extensions import load_extensions
     from .render.embed import macro_functions
     from .schema import reference_markdown
 
+    load_extensions()
     plugin = env.conf.plugins.get("luodi")
     on_error = None
     if plugin is not None:  # loads them now if `macros` comes before `luodi` in plugins

@@ -145,6 +145,9 @@ def child_main() -> None:
     # imported while unpickling) goes where stderr goes (nowhere).
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
+    from .extensions import load_extensions
+
+    load_extensions()  # the registries of the parent: its extensions' exports too
     jobs = pickle.loads(sys.stdin.buffer.read())
     for fn, args in jobs:
         try:

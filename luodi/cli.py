@@ -106,7 +106,7 @@ def _fork_parsers(commands) -> None:
 
 def _export_parser(commands) -> None:
     """`luodi export <name>`, one subcommand per export of the registry (exports/__init__.py)."""
-    from .exports import EXPORTS, TEXT_FORMATS
+    from .exports import EXPORTS
 
     export = commands.add_parser(
         "export", help="export a form, the checklist or the whole playbook to a file (导出)",
@@ -129,7 +129,7 @@ def _export_parser(commands) -> None:
         default = (f"default: {item.default or item.formats[0]}, or what FILE's name ends in"
                    if len(item.formats) > 1 else f"default: {item.formats[0]}")
         sub.add_argument("--format", choices=item.formats, help=f"{formats} ({default})")
-        text = [f for f in item.formats if f in TEXT_FORMATS]
+        text = item.text
         sub.add_argument("-o", "--output", required=True, metavar="FILE",
                          help="file to write (输出文件)" + (
                              f"; '-' writes {'/'.join(text)} to standard output" if text else ""))
@@ -141,6 +141,12 @@ def _export_parser(commands) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .extensions import ExtensionError, load_extensions
+
+    try:
+        load_extensions()  # before the parser: an extension may add export subcommands
+    except ExtensionError as exc:
+        return _fail("luodi", str(exc))
     parser = _parser()
     try:
         args = parser.parse_args(argv)
@@ -326,13 +332,13 @@ def _export(args) -> int:
     if args.export_kind is None:
         sys.stdout.write(args.export_help())
         return EXIT_USAGE
-    from .exports import EXPORTS, TEXT_FORMATS, ExportError, check_output, find, write_output
+    from .exports import EXPORTS, ExportError, check_output, find, write_output
     from .read import display_path
 
     item = EXPORTS[args.export_kind]
     fmt = args.format or item.format_for(args.output)
     to_stdout = args.output == "-"
-    if to_stdout and fmt not in TEXT_FORMATS:
+    if to_stdout and fmt not in item.text:
         return fail(f"{fmt} files cannot be written to standard output; give -o FILE",
                     EXIT_USAGE)
     try:

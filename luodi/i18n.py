@@ -365,6 +365,17 @@ LANGUAGES = tuple(CATALOG)
 _reported: set[tuple[str, str]] = set()
 
 
+def add_labels(labels: dict[str, dict[str, str]]) -> None:
+    """Labels of an extension's views and exports, by language. A key Luodi has already may
+    not be given another text: an extension adds labels, it does not change Luodi's."""
+    for language, texts in labels.items():
+        catalog = CATALOG.setdefault(language, {})
+        for key, text in texts.items():
+            if catalog.get(key, text) != text:
+                raise ValueError(f"label '{key}' ({language}) exists already as {catalog[key]!r}")
+            catalog[key] = text
+
+
 def label(language: str, key: str, **values) -> str:
     """The label for key in language; falls back (with one warning) rather than show a raw key."""
     text = CATALOG.get(language, {}).get(key)

@@ -89,6 +89,14 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "overview": ("roadmap", "i-am", "goals", "forms", "more"),
 }
 COURSE_SECTIONS = SECTIONS["module"]
+
+
+def declare_sections(kind: str, anchors: tuple[str, ...]) -> None:
+    """The fixed anchors of a new kind of page (an extension's view), so that the validator
+    keeps object ids off them."""
+    if kind in SECTIONS:
+        raise ValueError(f"page kind '{kind}' has its section anchors already")
+    SECTIONS[kind] = tuple(anchors)
 CASE_PARTS = ("results", "lessons", "items")
 
 

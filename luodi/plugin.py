@@ -40,6 +40,7 @@ from . import pagefind
 from .background import Background, JobFailed
 from .diagnostics import Diagnostic, errors
 from .exports import EXPORTS, download_paths, playbook_json, site_downloads, site_path
+from .extensions import ExtensionError, load_extensions
 from .i18n import CATALOG
 from .model import Playbook, Source
 from .places import alias_anchors, redirects, relative_url, url_of
@@ -134,6 +135,10 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         the macros module's define_env when `macros` comes before `luodi` in plugins."""
         if self._loaded_for is config:
             return self.playbooks
+        try:
+            load_extensions()  # views, exports and anchors of their own, before anything runs
+        except ExtensionError as exc:
+            raise PluginError(str(exc)) from None
         result = load_playbooks(self.playbook_root(config))
         for diagnostic in result.diagnostics:
             if diagnostic.severity == "warning":
@@ -247,6 +252,9 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         downloads, self._downloads = self._downloads, []
         for job, (pb, key) in enumerate(downloads):
             made = self._background_result(job, f"the downloads of playbook '{pb.id}'")
+            missing = sorted(set(download_paths(pb)) - set(made))
+            if missing:  # the files were announced to mkdocs already: it would copy nothing
+                raise PluginError(f"the downloads of playbook '{pb.id}' lack {', '.join(missing)}")
             for path, data in made.items():
                 target = self._workdir / pb.id / path
                 target.parent.mkdir(parents=True, exist_ok=True)

@@ -17,9 +17,11 @@ def search(page, base_url: str, query: str) -> list[str]:
     box = page.locator("input.md-search__input")
     box.fill(query)
     box.press("End")  # fill() alone starts no search in Material's worker
+    # Answered: the meta line counts results (or says there are none), not "initializing" or
+    # "type to start searching", which a page shows before its first answer.
     page.wait_for_function(
         "q => { const m = document.querySelector('.md-search-result__meta');"
-        " return m && !/Initializing|正在初始化/.test(m.textContent)"
+        " return m && /符合条件|matching/i.test(m.textContent)"
         " && document.querySelector('.md-search__input').value === q }", arg=query,
         timeout=15000)
     page.wait_for_timeout(150)

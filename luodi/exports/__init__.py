@@ -23,9 +23,6 @@ from .files import check_output, write_output
 from .sheet import checklist_csv, checklist_table, checklist_xlsx
 from .word import form_docx
 
-# Formats that are text: they may go to standard output.
-TEXT_FORMATS = frozenset({"csv", "json"})
-
 
 @dataclass(frozen=True)
 class Export:
@@ -38,6 +35,7 @@ class Export:
     description: str  # for `luodi export <name> --help`
     links: tuple[str, ...] = ()  # the kinds of page that link the download (places.SECTIONS)
     default: str = ""  # the format when the output file's name does not say (else the first)
+    text: tuple[str, ...] = ()  # formats that are text: `-o -` writes them to standard output
     label: str = "download-{format}"  # label key of a link (i18n.py)
 
     def format_for(self, output: str) -> str:
@@ -137,17 +135,17 @@ register(Export(
                 "playbook's language. CSV is UTF-8 with a BOM so that Excel shows Chinese "
                 "correctly, and can be imported into Jira (see docs/reference/exports.md). "
                 "Cells that a spreadsheet would read as a formula get a leading quote (').",
-    links=("overview", "phase"), default="csv"))
+    links=("overview", "phase"), default="csv", text=("csv",)))
 register(Export(
     "json", "playbook", ("json",), lambda pb, _, fmt: playbook_json(pb), "playbook.json",
     help="the whole playbook as JSON (实施手册 → .json)",
     description="Write the whole playbook (phases, roles, forms and everything else) as UTF-8 "
                 "JSON with schema_version and the generator's version. The same playbook always "
                 "gives byte-identical output.",
-    links=("overview",)))
+    links=("overview",), text=("json",)))
 
 __all__ = [
-    "EXPORTS", "Export", "ExportError", "SCOPES", "TEXT_FORMATS", "check_output",
+    "EXPORTS", "Export", "ExportError", "SCOPES", "check_output",
     "checklist_csv", "checklist_table", "checklist_xlsx", "clean", "download_paths", "find",
     "form_docx", "neutralise", "page_links", "playbook_data", "playbook_json", "register",
     "site_downloads", "site_path", "write_output",
