@@ -24,7 +24,7 @@ def define_env(env) -> None:
     """
     from .extensions import load_extensions
     from .render.embed import macro_functions
-    from .schema import reference_markdown
+    from .schema import codes_markdown, reference_markdown
 
     load_extensions()
     plugin = env.conf.plugins.get("luodi")
@@ -52,3 +52,4 @@ def define_env(env) -> None:
                                           on_error).items():
         env.macro(function, name)
     env.macro(reference_markdown, "format_reference")
+    env.macro(codes_markdown, "diagnostic_codes")

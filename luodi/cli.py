@@ -45,6 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("path", nargs="?", default="playbooks",
                           help="the playbooks/ folder or one playbook folder (default: playbooks)")
     validate.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    validate.add_argument("--ignore", action="append", default=[], metavar="CODE",
+                          help="do not report warnings with this code (e.g. overlay-no-base); "
+                               "repeatable or comma-separated; errors cannot be ignored")
     validate.add_argument("-q", "--quiet", action="store_true",
                           help="print nothing when there is no problem")
 
@@ -173,20 +176,26 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _validate(args) -> int:
+    from .diagnostics import ignorable
     from .read import load_playbooks
 
+    try:
+        ignored = set(ignorable(c.strip() for codes in args.ignore for c in codes.split(",")
+                                if c.strip()))
+    except ValueError as exc:
+        return _fail("luodi validate", f"--ignore: {exc}", EXIT_USAGE)
     result = load_playbooks(args.path)
-    for diagnostic in result.diagnostics:
+    shown = [d for d in result.diagnostics if d.code not in ignored]
+    for diagnostic in shown:
         print(diagnostic.format(), file=sys.stderr)
-    failing = result.diagnostics if args.strict else errors(result.diagnostics)
+    failing = shown if args.strict else errors(shown)
     if failing:
-        count_e = len(errors(result.diagnostics))
-        count_w = len(result.diagnostics) - count_e
-        print(f"{count_e} error(s), {count_w} warning(s)", file=sys.stderr)
+        count_e = len(errors(shown))
+        print(f"{count_e} error(s), {len(shown) - count_e} warning(s)", file=sys.stderr)
         return EXIT_PROBLEMS
     if not args.quiet:
         items = sum(len(p.items()) for p in result.playbooks.values())
-        warnings = f", {len(result.diagnostics)} warning(s)" if result.diagnostics else ""
+        warnings = f", {len(shown)} warning(s)" if shown else ""
         print(f"ok: {len(result.playbooks)} playbook(s), {items} checklist item(s){warnings}")
     return EXIT_OK
 

@@ -38,7 +38,7 @@ from mkdocs.utils.meta import get_data
 
 from . import pagefind
 from .background import Background, JobFailed
-from .diagnostics import Diagnostic, errors
+from .diagnostics import Diagnostic, errors, ignorable
 from .exports import EXPORTS, download_paths, playbook_json, site_downloads, site_path
 from .extensions import ExtensionError, load_extensions
 from .i18n import CATALOG
@@ -93,6 +93,8 @@ class LuodiConfig(base.Config):
     anchors_baseline = c.Optional(c.Type(str))
     """anchors.json of an earlier build (relative to mkdocs.yml) to compare anchors with; by
     default, the one the previous build left in site_dir."""
+    ignore = c.ListOfItems(c.Type(str), default=[])
+    """Warning codes not to report (as `luodi validate --ignore`); an error cannot be ignored."""
     search = c.Choice(("luodi", "material", "pagefind"), default="luodi")
     """Search engine behind Material's search box: Luodi's worker (Chinese queries: word
     cutting, AND, synonyms, pinyin, item anchors), Material's stock lunr worker, or Pagefind
@@ -139,9 +141,13 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
             load_extensions()  # views, exports and anchors of their own, before anything runs
         except ExtensionError as exc:
             raise PluginError(str(exc)) from None
+        try:
+            ignored = set(ignorable(self.config.ignore))
+        except ValueError as exc:
+            raise PluginError(f"luodi: ignore: {exc}") from None
         result = load_playbooks(self.playbook_root(config))
         for diagnostic in result.diagnostics:
-            if diagnostic.severity == "warning":
+            if diagnostic.severity == "warning" and diagnostic.code not in ignored:
                 log.warning(diagnostic.format())
         if errors(result.diagnostics):
             raise PluginError("invalid playbooks:\n" + "\n".join(

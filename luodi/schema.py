@@ -6,6 +6,7 @@ import dataclasses
 import json
 import typing
 
+from .diagnostics import CODES
 from .fields import is_required, schema_fields, unwrap_optional
 from .model import FILE_KINDS, ID_MAX_LENGTH, ID_PATTERN
 
@@ -128,6 +129,13 @@ def reference_classes() -> list[type]:
     for cls, _ in FILE_KINDS.values():
         visit(cls)
     return seen
+
+
+def codes_markdown() -> str:
+    """The table of diagnostic codes of the format reference, from the registry."""
+    rows = ["| code | severity | meaning |", "| --- | --- | --- |"]
+    rows += [f"| `{code.name}` | {code.severity} | {code.meaning} |" for code in CODES.values()]
+    return "\n".join(rows) + "\n"
 
 
 def reference_markdown() -> str:

@@ -110,9 +110,8 @@ class Overlay:
     def __init__(self, diagnostics: list[Diagnostic]):
         self.diagnostics = diagnostics
 
-    def error(self, where: Source, code: str, message: str, hint: str = "",
-              severity: str = "error") -> None:
-        self.diagnostics.append(Diagnostic(where, code, message, hint, severity))
+    def error(self, where: Source, code: str, message: str, hint: str = "") -> None:
+        self.diagnostics.append(Diagnostic(where, code, message, hint))
 
     # ------------------------------------------------------------------ playbooks
 
@@ -244,7 +243,7 @@ class Overlay:
                 merged = self.merge_map(entries[position][1], element, element=True)
                 entries[position] = (obj_id, merged, entries[position][2])
                 continue
-            merged = self.new_element(element, ids, f"entry in '{key}'")
+            merged = self.new_element(element, ids, f"'{key}' entry")
             if merged is None:
                 continue
             position = len(entries)
@@ -309,14 +308,12 @@ class Overlay:
         if not recorded:
             self.error(where, "overlay-no-base",
                        f"the removal of '{obj_id}' does not record which version it removed",
-                       f"write {obj_id}@{now} so that Luodi can tell you when the parent changes it",
-                       severity="warning")
+                       f"write {obj_id}@{now} so that Luodi can tell you when the parent changes it")
         elif recorded != now:
             message = (f"'{obj_id}' changed in the parent ({removed.source}) since it was removed "
                        f"here (removed version {recorded}, now {now})")
             self.error(where, "drift", message,
-                       f"check that the removal still holds, then write {obj_id}@{now}",
-                       severity="warning")
+                       f"check that the removal still holds, then write {obj_id}@{now}")
             out.drift = [*getattr(out, "drift", []), message]
 
     def check_override_drift(self, out: Map, parent: Map, child: Map,
@@ -329,13 +326,12 @@ class Overlay:
                        f"the override of '{obj_id}' ({', '.join(sorted(overridden))}) does not "
                        "record which parent version it is based on",
                        f"add based_on: \"{now}\" so that Luodi can tell you when the parent "
-                       "changes what you overrode", severity="warning")
+                       "changes what you overrode")
         elif str(recorded) != now:
             message = (f"'{obj_id}' changed in the parent ({parent.source}) under this override "
                        f"of {', '.join(sorted(overridden))} (based on {recorded}, now {now})")
             self.error(child.where("based_on"), "drift", message,
-                       f"review the override against the parent, then write based_on: \"{now}\"",
-                       severity="warning")
+                       f"review the override against the parent, then write based_on: \"{now}\"")
             out.drift = [*getattr(out, "drift", []), message]
 
 
