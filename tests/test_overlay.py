@@ -145,8 +145,8 @@ checklist:
 """)
     _, messages = load()
     assert messages[0].startswith(
-        "playbooks/fork/phases/prep.yaml:3:9: error[overlay-unknown-id]: the parent has no entry "
-        "in 'checklist' 'prep-tema' (did you mean 'prep-team'?)")
+        "playbooks/fork/phases/prep.yaml:3:9: error[overlay-unknown-id]: the parent has no "
+        "'checklist' entry 'prep-tema' (did you mean 'prep-team'?)")
 
 
 def test_removal_of_an_unknown_id_suggests_the_close_one(fork):
