@@ -392,9 +392,10 @@ def _plugin_additions(config_file: Path, pages: dict[str, str]) -> dict:
         cfg.plugins._current_plugin = "luodi"  # as mkdocs' run_event sets it
         cfg = plugin.on_config(cfg) or cfg
         files = plugin.on_files(Files([]), config=cfg) or Files([])
-        plugin._downloads_collect()  # what on_env does in a build: the downloads are made
+        plugin.downloads.write(plugin.work)  # what on_env does in a build: downloads are made
         generated = {f.src_uri: f.content_bytes for f in files}
-        plugin._background_close()
+        plugin.work.close()
+        plugin.downloads.close()
     except Exception as exc:  # noqa: BLE001 - report any failure of the plugin as a bench error
         raise BenchError(f"the luodi plugin failed on the synthetic project: {exc}") from exc
     finally:

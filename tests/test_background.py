@@ -1,4 +1,4 @@
-"""luodi/background.py: the child process that makes downloads and search extras during a build."""
+"""luodi/site/background.py: the child process that makes downloads and search extras during a build."""
 
 import operator
 import os
@@ -10,8 +10,8 @@ import time
 import pytest
 from conftest import ROOT
 
-from luodi import background
-from luodi.background import Background, JobFailed
+from luodi.site import background
+from luodi.site.background import Background, JobFailed
 
 
 def test_jobs_run_in_a_child_in_order():
@@ -84,13 +84,13 @@ def test_jobs_run_here_when_the_child_dies():
 
 def test_the_child_does_not_run_the_parents_script_again(tmp_path):
     # multiprocessing's spawn re-imports __main__: a build script without a __main__ guard
-    # would run twice. The child imports only luodi.background.
+    # would run twice. The child imports only luodi.site.background.
     marker = tmp_path / "runs.txt"
     script = tmp_path / "build.py"
     script.write_text(textwrap.dedent(f"""
         import operator, sys
         sys.path.insert(0, {str(ROOT)!r})
-        from luodi.background import Background
+        from luodi.site.background import Background
         with open({str(marker)!r}, "a") as out:
             out.write("run\\n")
         bg = Background([(operator.add, (20, 22))])

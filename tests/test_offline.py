@@ -132,7 +132,7 @@ def test_offline_links_point_at_files_not_folders(offline_site):
 def test_offline_build_keeps_the_same_pages_and_anchors(offline_site, default_site):
     import json
 
-    from luodi.plugin import _page_key
+    from luodi.site.anchors import page_key as _page_key
 
     def pages(site: Path) -> dict[str, list[str]]:
         data = json.loads((site / "anchors.json").read_text(encoding="utf-8"))["pages"]

@@ -70,7 +70,7 @@ def test_the_wheel_holds_one_package_named_luodi(wheel):
     assert "luodi/assets/luodi-reader.js" in names
     entry_points = zipfile.ZipFile(wheel).read(
         next(n for n in names if n.endswith("entry_points.txt"))).decode()
-    assert "luodi = luodi.plugin:LuodiPlugin" in entry_points and "macros" not in entry_points
+    assert "luodi = luodi.site.plugin:LuodiPlugin" in entry_points and "macros" not in entry_points
 
 
 def test_a_team_repository_builds_with_luodi_from_the_wheel(team_repo, wheel, tmp_path):
@@ -81,3 +81,23 @@ def test_a_team_repository_builds_with_luodi_from_the_wheel(team_repo, wheel, tm
                            cwd=team_repo, capture_output=True, text=True, env={**os.environ, **env})
     assert where.stdout.strip() == str(installed / "luodi" / "__init__.py")
     _both_macros_ran(_build(team_repo, [sys.executable, "-m", "mkdocs"], env))
+
+
+def test_only_the_site_glue_imports_mkdocs_jinja_or_material():
+    import re
+
+    pattern = re.compile(r"^\s*(?:from|import)\s+(mkdocs|jinja2|material)\b", re.M)
+    offenders = [path.relative_to(ROOT).as_posix() for path in (ROOT / "luodi").rglob("*.py")
+                 if pattern.search(path.read_text(encoding="utf-8"))
+                 and "site" not in path.relative_to(ROOT / "luodi").parts[:1]]
+    assert offenders == []
+    # The macros glue is called by other engines' mkdocs-macros too: no mkdocs there either.
+    assert not pattern.search((ROOT / "luodi" / "site" / "macros.py").read_text(encoding="utf-8"))
+
+
+def test_no_module_keeps_build_state_in_a_global():
+    """State that must live across `mkdocs serve` rebuilds is the plugin's (it has on_startup);
+    no module of the glue assigns a global."""
+    offenders = [path.name for path in (ROOT / "luodi" / "site").glob("*.py")
+                 if "global " in path.read_text(encoding="utf-8")]
+    assert offenders == []

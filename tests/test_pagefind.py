@@ -1,4 +1,4 @@
-"""`search: pagefind`: Pagefind's index behind Material's search box (luodi/pagefind.py)."""
+"""`search: pagefind`: Pagefind's index behind Material's search box (luodi/site/pagefind.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import sys
 import pytest
 from conftest import ROOT, build_site, make_project, serve
 
-from luodi import pagefind
+from luodi.site import pagefind
 
 try:
     pagefind.executable()
@@ -93,10 +93,10 @@ def test_with_pagefind_materials_index_is_not_built_but_exclusions_are_kept():
     every page for it, is told to skip each page; the author's own exclusions are remembered."""
     from types import SimpleNamespace
 
-    from luodi.plugin import LuodiPlugin
+    from luodi.site.plugin import LuodiPlugin
 
     plugin = LuodiPlugin()
-    plugin.engine = "pagefind"
+    plugin.search.engine = "pagefind"
     pages = {name: SimpleNamespace(meta=meta, file=SimpleNamespace(src_uri=name),
                                    content='<p class="x" data-search-exclude>不要</p><p>要</p>')
              for name, meta in (("a.md", {}), ("b.md", {"search": {"exclude": True}}),
@@ -106,7 +106,7 @@ def test_with_pagefind_materials_index_is_not_built_but_exclusions_are_kept():
         assert page.meta["search"]["exclude"] is True
         assert page.content.startswith('<p class="x" data-pagefind-ignore data-search-exclude>')
     assert pages["c.md"].meta["search"]["boost"] == 2
-    assert plugin.pagefind_skip == {"b.md"}
+    assert plugin.search.pagefind_skip == {"b.md"}
 
 
 @pytest.mark.browser

@@ -161,8 +161,14 @@ def test_every_page_loads_the_reader_assets(default_site):
 
 def test_labels_for_the_browser_exist_in_every_language(default_site):
     text = (default_site / "assets" / "luodi" / "luodi-labels.js").read_text(encoding="utf-8")
-    labels = json.loads(text.split("window.luodiLabels = ", 1)[1].rstrip().rstrip(";"))
+    labels = json.loads(text.split("window.luodiLabels = ", 1)[1].split(";\n", 1)[0])
     assert set(labels) == set(CATALOG)
+    # The id pattern comes from the model, not from a copy in the script.
+    from luodi.model import ID_PATTERN
+
+    pattern = json.loads(text.split("window.luodiIdPattern = ", 1)[1].split(";\n", 1)[0])
+    assert pattern == ID_PATTERN
+    assert "[a-z0-9]+(?:-" not in (ROOT / "luodi" / "assets" / "luodi-reader.js").read_text()
     assert set(labels["zh"]) == set(labels["en"]) and "reader-progress-all" in labels["zh"]
     used = set(re.findall(r'L\["(reader-[a-z-]+)"\]',
                           (ROOT / "luodi" / "assets" / "luodi-reader.js").read_text()))

@@ -46,7 +46,7 @@ def test_serve_rebuilds_when_a_playbook_changes(tmp_path):
 def test_serve_remembers_jiebas_cuts_until_its_dictionary_changes(monkeypatch):
     import jieba
 
-    from luodi.plugin import memoize_jieba
+    from luodi.site.serve import memoize_jieba
 
     real_cut = jieba.cut
     calls = []
@@ -80,7 +80,7 @@ def test_the_memory_is_dropped_when_a_dictionary_is_set_again(monkeypatch, tmp_p
     # dictionary file edited in place must give the new cuts.
     import jieba
 
-    from luodi.plugin import memoize_jieba
+    from luodi.site.serve import memoize_jieba
 
     monkeypatch.setattr(jieba, "cut", jieba.cut)
     monkeypatch.setattr(jieba.dt, "dictionary", jieba.dt.dictionary)

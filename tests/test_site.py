@@ -320,7 +320,7 @@ def test_macros_before_luodi_use_luodis_playbooks_folder_loaded_once(tmp_path):
         "    print('LOAD', path, file=sys.stderr)\n"
         "    return real(path)\n"
         "v.load_playbooks = counted\n"
-        "import luodi.plugin as p\n"
+        "import luodi.site.plugin as p\n"
         "p.load_playbooks = counted\n"
         "sys.argv = ['mkdocs', 'build', '--strict', '-d', sys.argv[1]]\n"
         "runpy.run_module('mkdocs', run_name='__main__')\n", encoding="utf-8")

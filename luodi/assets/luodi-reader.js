@@ -19,7 +19,9 @@
   var FORMAT = "luodi-progress";
   var VERSION = 1;
   var PREFIX = "luodi:";
-  var ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+  // Ids as the model defines them: luodi-labels.js carries the pattern from the build (without
+  // it, nothing matches and an import is refused rather than half checked).
+  var ID = new RegExp(window.luodiIdPattern || "(?!)");
   var LINK_ICON =
     '<svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" focusable="false">' +
     '<path fill="currentColor" d="M10.6 13.4a1 1 0 0 1 0-1.4l3.5-3.5a1 1 0 1 1 1.4 1.4L12 13.4a1 1 0 0 1-1.4 0zM8.5 ' +

@@ -27,12 +27,12 @@ log = logging.getLogger("mkdocs.plugins.luodi")
 
 _FRAME = struct.Struct(">Q")  # each result: its length, then the pickle
 _MAX_FRAME = 1 << 31  # no result is this large: a bigger length means the stream is garbage
-_PACKAGE_PARENT = str(Path(__file__).resolve().parent.parent)
+_PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])  # the folder that holds luodi/
 # The child finds this package where the parent found it (a source tree is not on its path);
 # an installed package's folder is on its path already, and is not put before the stdlib.
 _CHILD = ("import sys\n"
           "if sys.argv[1] not in sys.path: sys.path.insert(0, sys.argv[1])\n"
-          "from luodi.background import child_main; child_main()")
+          "from luodi.site.background import child_main; child_main()")
 
 
 class JobFailed(Exception):
@@ -145,7 +145,7 @@ def child_main() -> None:
     # imported while unpickling) goes where stderr goes (nowhere).
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
-    from .extensions import load_extensions
+    from ..extensions import load_extensions
 
     load_extensions()  # the registries of the parent: its extensions' exports too
     jobs = pickle.loads(sys.stdin.buffer.read())

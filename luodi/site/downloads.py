@@ -1,0 +1,74 @@
+"""The downloads next to each playbook's pages (exports/: Word forms, checklists, JSON).
+
+They depend on the playbooks alone and cost more than the pages: the second process makes them
+while mkdocs converts the pages, and they are written just before mkdocs copies files into the
+site (on_env). Under `mkdocs serve` they are kept while a playbook does not change: this object
+lives as long as the server.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+
+from ..exports import EXPORTS, download_paths, playbook_json, site_downloads, site_path
+from ..model import Playbook
+from .files import Published
+from .work import Work
+
+
+class Downloads:
+    def __init__(self):
+        # By playbook id: the JSON the downloads were made from, and the files (path → bytes).
+        self.cache: dict[str, tuple[bytes, dict[str, bytes]]] = {}
+        self.pending: list[tuple[Playbook, bytes, int]] = []  # playbook, its JSON, its job
+        self.tempdir: tempfile.TemporaryDirectory | None = None
+
+    def add_files(self, playbooks: dict[str, Playbook], published: Published, config,
+                  work: Work) -> bool:
+        """Announce every download to mkdocs; those not made yet become jobs (returns whether
+        there is any)."""
+        self.pending = []
+        for pb in playbooks.values():
+            key = playbook_json(pb)
+            cached = self.cache.get(pb.id)
+            if cached is not None and cached[0] == key:
+                for path, data in cached[1].items():
+                    published.add(File.generated(config, path, content=data),
+                                  f"a download of playbook '{pb.id}'")
+                continue
+            if self.tempdir is None:
+                # TemporaryDirectory also removes itself at exit if a build never finishes.
+                self.tempdir = tempfile.TemporaryDirectory(prefix="luodi-downloads-")
+            folder = Path(self.tempdir.name) / pb.id
+            # The key is the playbook's JSON download: made once.
+            made = {site_path(pb, EXPORTS["json"], None, "json"): key}
+            self.pending.append((pb, key, work.add(site_downloads, pb, made)))
+            for path in download_paths(pb):
+                published.add(File.generated(config, path, abs_src_path=str(folder / path)),
+                              f"a download of playbook '{pb.id}'")
+        return bool(self.pending)
+
+    def write(self, work: Work) -> None:
+        """Write the files the second process made where mkdocs will copy them from."""
+        pending, self.pending = self.pending, []
+        for pb, key, job in pending:
+            made = work.result(job, f"the downloads of playbook '{pb.id}'")
+            missing = sorted(set(download_paths(pb)) - set(made))
+            if missing:  # the files were announced to mkdocs already: it would copy nothing
+                raise PluginError(f"the downloads of playbook '{pb.id}' lack {', '.join(missing)}")
+            folder = Path(self.tempdir.name) / pb.id
+            for path, data in made.items():
+                target = folder / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+            self.cache[pb.id] = (key, made)
+
+    def close(self) -> None:
+        """After a build: the files were copied into the site."""
+        if self.tempdir is not None:
+            self.tempdir.cleanup()
+            self.tempdir = None

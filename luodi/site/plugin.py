@@ -1,0 +1,170 @@
+"""The mkdocs plugin `luodi`: mkdocs' events, each handed to the features it concerns.
+
+Per build it loads and validates every playbook once (on_config, or earlier for mkdocs-macros'
+define_env), adds the playbooks' sections to the nav, generates their pages and downloads
+(on_files), and checks what was generated on its way through the other plugins. The features
+are objects that own their state (site/__init__.py lists them). The plugin has on_startup, so
+mkdocs keeps this one object for every rebuild of `mkdocs serve`: what lives across rebuilds
+(the downloads made, the server's state) is made there, and the rest again in on_config.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
+from mkdocs.structure.files import Files
+
+from ..diagnostics import errors, ignorable
+from ..extensions import ExtensionError, load_extensions
+from ..model import Playbook
+from ..read import load_playbooks
+from .aliases import Aliases
+from .anchors import Anchors
+from .config import LuodiConfig
+from .downloads import Downloads
+from .files import Published
+from .pages import GeneratedPages, MacroErrors
+from .reader import Reader
+from .search import Search
+from .serve import Serve
+from .work import Work
+
+log = logging.getLogger("mkdocs.plugins.luodi")
+
+
+class LuodiPlugin(BasePlugin[LuodiConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self):
+        self.on_startup(command="build", dirty=False)
+
+    def on_startup(self, *, command, dirty):
+        # Kept for the life of the process (every rebuild of `mkdocs serve`).
+        self.serve = Serve(command)
+        self.downloads = Downloads()
+        self._new_build()
+
+    def _new_build(self) -> None:
+        self.playbooks: dict[str, Playbook] = {}
+        self._loaded_for = None  # the config the playbooks were loaded for
+        self.pages = GeneratedPages()
+        self.macro_errors = MacroErrors()
+        self.search = Search()
+        self.reader = Reader()
+        self.aliases = Aliases()
+        self.anchors = Anchors()
+        self.work = Work()
+        self.nav_titles: list[str] = []  # titles written in mkdocs.yml's nav (on_config)
+
+    def playbook_root(self, config) -> Path:
+        return Path(config.config_file_path or ".").parent / self.config.playbooks
+
+    def load(self, config) -> dict[str, Playbook]:
+        """The playbooks of this build, loaded and validated once: by on_config, or earlier by
+        mkdocs-macros' define_env when `macros` comes before `luodi` in plugins."""
+        if self._loaded_for is config:
+            return self.playbooks
+        self._new_build()  # the first build, or a rebuild under `mkdocs serve`
+        try:
+            load_extensions()  # views, exports and anchors of their own, before anything runs
+            ignored = set(ignorable(self.config.ignore))
+        except ExtensionError as exc:
+            raise PluginError(str(exc)) from None
+        except ValueError as exc:
+            raise PluginError(f"luodi: ignore: {exc}") from None
+        result = load_playbooks(self.playbook_root(config))
+        for diagnostic in result.diagnostics:
+            if diagnostic.severity == "warning" and diagnostic.code not in ignored:
+                log.warning(diagnostic.format())
+        if errors(result.diagnostics):
+            raise PluginError("invalid playbooks:\n" + "\n".join(
+                d.format() for d in errors(result.diagnostics)))
+        self.playbooks = result.playbooks
+        self._loaded_for = config
+        return self.playbooks
+
+    def on_config(self, config):
+        self.load(config)
+        self.nav_titles = _nav_titles(config.nav)  # hand-written pages' names, for pinyin
+        self.pages.configure(self.playbooks, config, self.config.nav)
+        self.search.configure(config, self.config.search)
+        self.reader.configure(config)
+        self.aliases.configure(self.playbooks)
+        self.anchors.load_baseline(config, self.config.anchors_baseline)
+        return config
+
+    def on_files(self, files: Files, config) -> Files:
+        published = Published(files)
+        self.pages.add_files(published, config)
+        downloads = self.downloads.add_files(self.playbooks, published, config, self.work)
+        self.search.add_jobs(self.work, self.playbooks, self.nav_titles)
+        # Search's extras alone are not worth a second process.
+        self.work.start(here=self.serve.jobs_here() or not downloads)
+        self.reader.add_files(published, config, self.search.assets())
+        return files
+
+    def on_serve(self, server, config, builder):
+        self.serve.started(server, self.playbook_root(config),
+                           {pb.language for pb in self.playbooks.values()})
+        return server
+
+    @event_priority(100)  # first: before mkdocs-macros, Material's meta or tags plugin
+    def _on_page_markdown_check(self, markdown, page, config, files):
+        self.pages.check(markdown, page)
+        return markdown
+
+    @event_priority(-100)  # last: after mkdocs-macros rendered the page
+    def _on_page_markdown_macro_errors(self, markdown, page, config, files):
+        self.macro_errors.raise_for(page, config)
+        return markdown
+
+    on_page_markdown = CombinedEvent(_on_page_markdown_check, _on_page_markdown_macro_errors)
+
+    @event_priority(50)  # before Material's search plugin reads the page
+    def on_page_context(self, context, page, config, nav):
+        self.search.page_context(page)
+        return context
+
+    def on_page_content(self, html, page, config, files):
+        self.pages.cut_toc(page)
+        info = page.meta.get("luodi")
+        pb = self.playbooks.get(info.get("playbook")) if isinstance(info, dict) else None
+        html = self.aliases.mark(html, pb)
+        if pb is not None:
+            html = self.reader.mark_page(html, pb, info.get("kind", ""))
+        self.anchors.record(html, page)
+        return html
+
+    def on_env(self, env, config, files):
+        self.downloads.write(self.work)  # just before mkdocs copies files into the site
+        self.anchors.pages(files)
+        return env
+
+    def on_post_page(self, output, page, config):
+        return self.search.post_page(output, page, self.playbooks)
+
+    def on_build_error(self, error):
+        self.work.close()
+        self.downloads.close()
+
+    def on_post_build(self, config):
+        self.search.finish(config, self.work)
+        self.work.close()
+        self.downloads.close()
+        self.aliases.write_redirects(config)
+        self.anchors.finish(config, self.aliases.redirected(config.use_directory_urls))
+
+
+def _nav_titles(nav) -> list[str]:
+    """The section and page titles written in the nav (hand-written pages' names)."""
+    out: list[str] = []
+    for entry in nav or []:
+        if isinstance(entry, dict):
+            for title, value in entry.items():
+                out.append(str(title))
+                if isinstance(value, list):
+                    out.extend(_nav_titles(value))
+    return out

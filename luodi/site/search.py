@@ -1,0 +1,116 @@
+"""Search behind Material's search box: Luodi's worker (the default), Material's own, or
+Pagefind (pagefind.py).
+
+With Luodi's worker, each page points Material's search box at assets/luodi/
+luodi-search-worker.js, and search_index.json gets what the worker needs (luodi/search.py: the
+glossary's synonyms, vocabulary for cutting queries, pinyin), made in the second process. With
+Pagefind, the built site is indexed by Pagefind and the box asks it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from pathlib import Path
+
+from ..model import Playbook
+from ..search import enrich_index, search_extras
+from . import pagefind
+from .files import ASSET_DIR
+from .work import Work
+
+log = logging.getLogger("mkdocs.plugins.luodi")
+WORKER = "luodi-search-worker.js"
+# Material names its search worker in each page's configuration (a hashed file name).
+_MATERIAL_WORKER = re.compile(r"assets/javascripts/workers/search\.[0-9a-f]+\.min\.js")
+
+
+def offline_enabled(config) -> bool:
+    """Whether Material's offline plugin is on in this build."""
+    for name, plugin in config.plugins.items():
+        if name.split("/")[-1] == "offline" and getattr(plugin.config, "enabled", False):
+            return True
+    return False
+
+
+class Search:
+    def __init__(self):
+        self.engine = "luodi"  # the engine of this build (configure)
+        self.pagefind_binary: Path | None = None
+        self.pagefind_skip: set[str] = set()  # pages the author excluded from search
+        self.job: int | None = None  # the search extras' job (Luodi's worker)
+
+    def configure(self, config, engine: str) -> None:
+        """The engine of this build. Pagefind fetches its index over HTTP, which a site opened
+        from the file system (the offline build) does not have: there Luodi's worker, which
+        reads the index from a script, answers instead."""
+        self.engine = engine
+        self.pagefind_binary = None
+        self.pagefind_skip = set()
+        self.job = None
+        if self.engine != "pagefind":
+            return
+        if offline_enabled(config):
+            log.warning("search: pagefind needs HTTP and this is an offline build (file://): "
+                        "its search box uses Luodi's worker instead")
+            self.engine = "luodi"
+            return
+        self.pagefind_binary = pagefind.executable()  # fails the build now if it is missing
+
+    def assets(self) -> tuple[str, ...]:
+        """Files of luodi/assets/ this engine needs on the site."""
+        return (WORKER, pagefind.WORKER) if self.engine == "pagefind" else (WORKER,)
+
+    def add_jobs(self, work: Work, playbooks: dict[str, Playbook], nav_titles: list[str]) -> None:
+        if self.engine == "luodi":
+            self.job = work.add(search_extras, list(playbooks.values()), nav_titles)
+
+    def page_context(self, page) -> None:
+        """Pagefind honours what Material's search would leave out; Material's own index, which
+        this engine cuts down to its config after the build, is not built at all."""
+        if self.engine != "pagefind":
+            return
+        search = page.meta.get("search")
+        if search is not None and not isinstance(search, dict):
+            return  # not Material's setting: leave it to Material to complain
+        search = search or {}
+        if search.get("exclude"):
+            self.pagefind_skip.add(page.file.src_uri)
+        page.meta["search"] = {**search, "exclude": True}
+        page.content = pagefind.ignore_excluded_blocks(page.content)
+
+    def post_page(self, output: str, page, playbooks: dict[str, Playbook]) -> str:
+        """Point Material's search box at Luodi's worker (Material lets a site bring its own),
+        or at the Pagefind worker, marking the article as the part Pagefind indexes.
+
+        The fragment names the page's playbook, so that Luodi's worker ranks that playbook's
+        pages first where several playbooks (a standard one and its forks) hold the same text.
+        """
+        if self.engine == "pagefind":
+            if page.file.src_uri not in self.pagefind_skip:
+                output = pagefind.mark_body(output)
+            return _MATERIAL_WORKER.sub(f"{ASSET_DIR}/{pagefind.WORKER}", output, count=1)
+        if self.engine != "luodi":
+            return output
+        playbook = page.file.src_uri.split("/", 1)[0]
+        context = f"#{playbook}" if playbook in playbooks else ""
+        return _MATERIAL_WORKER.sub(f"{ASSET_DIR}/{WORKER}{context}", output, count=1)
+
+    def finish(self, config, work: Work) -> None:
+        """Add what Luodi's worker needs to search_index.json, or run Pagefind over the site and
+        leave search_index.json with only its config. Runs after the search plugin wrote the
+        index and every page, and before the offline plugin inlines it (priority -100)."""
+        index = Path(config.site_dir) / "search" / "search_index.json"
+        if self.engine == "pagefind":
+            pagefind.index_site(self.pagefind_binary, config.site_dir)
+            if index.exists():
+                pagefind.slim_index(index)
+            return
+        if self.engine != "luodi" or not index.exists():
+            return
+        extras = work.result(self.job, "the search index's extras")
+        data = json.loads(index.read_text(encoding="utf-8"))
+        enrich_index(data, extras)
+        index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+                         encoding="utf-8")
