@@ -57,6 +57,7 @@ sys.path.insert(0, str(REPO))  # the repo's `luodi` package (normally pip-instal
 from luodi.fields import schema_fields, unwrap_optional  # noqa: E402
 from luodi.model import ID_PATTERN  # noqa: E402
 from luodi.model import PART_FOLDERS as FOLDERS  # noqa: E402
+from luodi.output import plugin_name, read_config, write_config  # noqa: E402
 from luodi.read import load_playbooks  # noqa: E402
 from luodi.render.pages import page_markdown, playbook_pages  # noqa: E402
 
@@ -209,48 +210,8 @@ class Size:
 # ------------------------------------------------------------------ mkdocs.yml round trip
 
 
-class _Tagged:
-    """A YAML value with a tag this script need not understand (!!python/..., !ENV ...)."""
-
-    def __init__(self, tag: str, value):
-        self.tag, self.value = tag, value
-
-
-class _ConfigLoader(yaml.SafeLoader):
-    pass
-
-
-class _ConfigDumper(yaml.SafeDumper):
-    pass
-
-
-def _construct_tagged(loader, _suffix, node):
-    if isinstance(node, yaml.MappingNode):
-        return _Tagged(node.tag, loader.construct_mapping(node, deep=True))
-    if isinstance(node, yaml.SequenceNode):
-        return _Tagged(node.tag, loader.construct_sequence(node, deep=True))
-    return _Tagged(node.tag, loader.construct_scalar(node))
-
-
-def _represent_tagged(dumper, data: _Tagged):
-    if isinstance(data.value, dict):
-        return dumper.represent_mapping(data.tag, data.value)
-    if isinstance(data.value, list):
-        return dumper.represent_sequence(data.tag, data.value)
-    return dumper.represent_scalar(data.tag, data.value)
-
-
-_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", _construct_tagged)
-_ConfigLoader.add_multi_constructor("!", _construct_tagged)
-_ConfigDumper.add_representer(_Tagged, _represent_tagged)
-
-
 def repo_config() -> dict:
-    return yaml.load((REPO / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_ConfigLoader)
-
-
-def _plugin_name(entry) -> str:
-    return entry if isinstance(entry, str) else next(iter(entry))
+    return read_config(REPO / "mkdocs.yml")
 
 
 def _filter_nav(nav, docs: Path):
@@ -305,11 +266,11 @@ def write_projects(base: Path, playbooks: Path, features: list[str] = (),
     cfg_a.pop("site_dir", None)
     plugins_a = []
     for entry in config.get("plugins", []):
-        if _plugin_name(entry) == "luodi":
+        if plugin_name(entry) == "luodi":
             options = dict(entry["luodi"] or {}) if isinstance(entry, dict) else {}
             entry = {"luodi": {**options, "playbooks": "playbooks"}}
         plugins_a.append(entry)
-    if "luodi" not in [_plugin_name(e) for e in plugins_a]:
+    if "luodi" not in [plugin_name(e) for e in plugins_a]:
         raise BenchError("the repo's mkdocs.yml has no 'luodi' plugin")
     cfg_a["plugins"] = plugins_a
     nav = _filter_nav(config.get("nav") or [], a / "docs")
@@ -317,7 +278,7 @@ def write_projects(base: Path, playbooks: Path, features: list[str] = (),
         cfg_a["nav"] = nav
     else:
         cfg_a.pop("nav", None)
-    _write_config(cfg_a, a / "mkdocs.yml")
+    write_config(cfg_a, a / "mkdocs.yml")
 
     # B: the same pages as plain Markdown, no luodi/macros plugin.
     b = base / "plain"
@@ -347,23 +308,23 @@ def write_projects(base: Path, playbooks: Path, features: list[str] = (),
     cfg_b = dict(config, docs_dir="docs")
     cfg_b.pop("site_dir", None)
     cfg_b["plugins"] = [e for e in config.get("plugins", [])
-                        if _plugin_name(e) not in ("luodi", "macros")]
+                        if plugin_name(e) not in ("luodi", "macros")]
     for key in ("nav", "extra_css", "extra_javascript", "extra"):
         if extra[key]:
             cfg_b[key] = extra[key]
-    _write_config(cfg_b, b / "mkdocs.yml")
+    write_config(cfg_b, b / "mkdocs.yml")
 
     # C: B plus mkdocs-macros, with the repo's options but no module (the module is Luodi's).
     c = base / "macros"
     c.mkdir()
-    macros_entry = next((e for e in config.get("plugins", []) if _plugin_name(e) == "macros"),
+    macros_entry = next((e for e in config.get("plugins", []) if plugin_name(e) == "macros"),
                         "macros")
     options = dict(macros_entry["macros"] or {}) if isinstance(macros_entry, dict) else {}
     # The default module, main.py, is absent here: mkdocs-macros then goes on without one.
     options.pop("module_name", None)
     cfg_c = dict(cfg_b, docs_dir=str(b / "docs"), plugins=[*cfg_b["plugins"],
                                                            {"macros": options}])
-    _write_config(cfg_c, c / "mkdocs.yml")
+    write_config(cfg_c, c / "mkdocs.yml")
 
     facts.update(
         playbooks=len(result.playbooks), generated_pages=len(pages),
@@ -474,11 +435,6 @@ def _with_features(cfg: dict, features: list[str]) -> dict:
     theme = dict(cfg.get("theme") or {})
     theme["features"] = [*theme.get("features", []), *features]
     return dict(cfg, theme=theme)
-
-
-def _write_config(cfg: dict, path: Path) -> None:
-    path.write_text(yaml.dump(cfg, Dumper=_ConfigDumper, allow_unicode=True, sort_keys=False),
-                    encoding="utf-8")
 
 
 # ------------------------------------------------------------------ running things

@@ -65,6 +65,28 @@ def _parser() -> argparse.ArgumentParser:
                         help="with --output-dir: overwrite schema files that exist already")
     _export_parser(commands)
     _fork_parsers(commands)
+
+    render = commands.add_parser(
+        "render", help="write the whole site as a docs folder for another engine (输出文档)",
+        description="Write DIR as a complete docs folder: the hand-written pages, every "
+                    "generated page (Markdown with its front matter), the downloads, redirect "
+                    "pages for renamed objects and Luodi's styles and scripts. With --config, "
+                    "also a copy of mkdocs.yml that builds DIR without the luodi plugin "
+                    "(Zensical, ProperDocs …). docs/guide/engines.md says what works where.",
+        epilog="Exit codes: 0 written, 1 problem (playbook errors, DIR not empty …), "
+               "2 usage error.")
+    render.add_argument("--out", required=True, metavar="DIR", help="the folder to write")
+    render.add_argument("--config", metavar="FILE",
+                        help="also write a config that builds DIR without the plugin, e.g. "
+                             "zensical.yml (beside mkdocs.yml, so that macros/ and playbooks/ "
+                             "are found)")
+    render.add_argument("-f", "--config-file", default="mkdocs.yml", metavar="MKDOCS_YML",
+                        help="the site's mkdocs.yml (default: mkdocs.yml)")
+    render.add_argument("--engine", choices=["mkdocs", "zensical"], default="mkdocs",
+                        help="the engine that builds DIR (mkdocs also for ProperDocs; default: "
+                             "mkdocs, the same text the plugin hands mkdocs)")
+    render.add_argument("--force", action="store_true",
+                        help="replace DIR and FILE if they exist")
     return parser
 
 
@@ -162,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         return {"validate": _validate, "schema": _schema, "export": _export, "new": _new,
-                "diff": _diff, "explain": _explain}[args.command](args)
+                "diff": _diff, "explain": _explain, "render": _render}[args.command](args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -328,6 +350,37 @@ def _explain(args) -> int:
         return _fail("luodi explain", f"no object with id '{visible_id(args.id)}' in "
                      f"'{playbook.id}'{did_you_mean(args.id, known)}")
     print("\n".join(lines))
+    return EXIT_OK
+
+
+def _render(args) -> int:
+    """luodi render --out DIR: the site as a plain docs folder (output.py)."""
+    from .output import OutputError, check_output_folder, plugin_options, read_config, render_docs
+
+    prog = "luodi render"
+    config_file = Path(args.config_file)
+    try:
+        config = read_config(config_file)
+        root = config_file.parent
+        out = Path(args.out)
+        config_out = Path(args.config) if args.config else None
+        if config_out is not None:
+            if config_out.resolve() == config_file.resolve():
+                return _fail(prog, f"--config {args.config} is the site's own config")
+            if config_out.exists() and not args.force:
+                return _fail(prog, f"{args.config} already exists (use --force to overwrite it)")
+        check_output_folder(out, root, config, args.force)
+        folder = (plugin_options(config, "luodi") or {}).get("playbooks", "playbooks")
+        playbooks = _load_clean(str(root / folder), prog)
+        if playbooks is None:
+            return EXIT_PROBLEMS
+        written = render_docs(config_file, out, playbooks, config_out, args.engine)
+    except OutputError as exc:
+        return _fail(prog, str(exc))
+    except FileNotFoundError as exc:
+        return _fail(prog, f"no such file: {exc.filename}")
+    print(f"wrote {len(written)} file(s) to {out.as_posix()}"
+          + (f" and {config_out.as_posix()}" if config_out else ""))
     return EXIT_OK
 
 

@@ -10,6 +10,7 @@ import sys
 import pytest
 from conftest import ROOT, build_site, make_project, serve
 
+from luodi.browser import PAGEFIND_WORKER
 from luodi.site import pagefind
 
 try:
@@ -63,12 +64,12 @@ def test_the_build_writes_pagefind_and_points_pages_at_its_worker(pagefind_site)
     assert list(entry["languages"]) == ["zh"]  # forced: Chinese segmentation for every page
     assert len(list((bundle / "fragment").glob("*.pf_fragment"))) > 50
     assert list((bundle / "index").glob("*.pf_index"))
-    assert (pagefind_site / "assets" / "luodi" / pagefind.WORKER).is_file()
+    assert (pagefind_site / "assets" / "luodi" / PAGEFIND_WORKER).is_file()
     page = (pagefind_site / "standard" / "forms" / "acceptance-confirmation" / "index.html")
     text = page.read_text(encoding="utf-8")
     config = json.loads(text.split('<script id="__config" type="application/json">')[1]
                         .split("</script>")[0])
-    assert config["search"] == f"../../../assets/luodi/{pagefind.WORKER}"
+    assert config["search"] == f"../../../assets/luodi/{PAGEFIND_WORKER}"
     assert text.count("data-pagefind-body") == 1
     assert "luodi-search-worker" not in text
     # Material's interface still reads its config from search_index.json, but no documents.

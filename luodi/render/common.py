@@ -72,6 +72,9 @@ class Context:
     playbook: Playbook
     here: str  # source path of the page being written, e.g. "standard/phases/preparation.md"
     directory_urls: bool = True
+    # Links in raw HTML: "url", relative to the page's URL (mkdocs rewrites no link in HTML), or
+    # "source", like Markdown links, relative to the page's file (Zensical rewrites them all).
+    html_links: str = "url"
 
     def t(self, key: str, **values) -> str:
         return label(self.playbook.language, key, **values)
@@ -102,7 +105,9 @@ class Context:
         return rel + (f"#{anchor}" if anchor else "")
 
     def href(self, target_src: str, anchor: str = "") -> str:
-        """A relative URL for raw HTML, where mkdocs rewrites nothing."""
+        """A relative URL for raw HTML, where mkdocs rewrites nothing (see html_links)."""
+        if self.html_links == "source":
+            return h(self.md_link(target_src, anchor))
         here_url = url_of(self.here, self.directory_urls)
         target = url_of(target_src, self.directory_urls)
         if target == here_url and anchor:

@@ -27,14 +27,14 @@ class MacroError(Exception):
 
 def macro_functions(playbooks: dict[str, Playbook], here: Callable[[], str],
                     directory_urls: bool = True,
-                    on_error: Callable[[str, int], None] | None = None
-                    ) -> dict[str, Callable[..., str]]:
+                    on_error: Callable[[str, int], None] | None = None,
+                    html_links: str = "url") -> dict[str, Callable[..., str]]:
     """name → function, for mkdocs-macros' env.macro().
 
     `on_error(message, line)`: where a wrong call is reported instead of raised (the plugin
     fails the build with the page's path and line; mkdocs-macros would print a traceback and
     exit 100). The call then gives '' and the page goes on rendering."""
-    functions = _macros(playbooks, here, directory_urls)
+    functions = _macros(playbooks, here, directory_urls, html_links)
     if on_error is None:
         return functions
     return {name: _reporting(function, on_error) for name, function in functions.items()}
@@ -71,14 +71,14 @@ def _template_line() -> int:
 
 
 def _macros(playbooks: dict[str, Playbook], here: Callable[[], str],
-            directory_urls: bool) -> dict[str, Callable[..., str]]:
+            directory_urls: bool, html_links: str) -> dict[str, Callable[..., str]]:
 
     def context(playbook_id: str, macro: str) -> Context:
         if playbook_id not in playbooks:
             raise MacroError(f"{macro}(): no playbook '{playbook_id}'"
                              f"{did_you_mean(playbook_id, playbooks)}; known: "
                              f"{', '.join(sorted(playbooks))}")
-        return Context(playbooks[playbook_id], here(), directory_urls)
+        return Context(playbooks[playbook_id], here(), directory_urls, html_links)
 
     def view_macro(view: View) -> Callable[..., str]:
         """macro(playbook) for a playbook's page, macro(playbook, <scope>) for a page per
@@ -115,7 +115,7 @@ def _macros(playbooks: dict[str, Playbook], here: Callable[[], str],
         """Every playbook of the site, with its summary and its role entry points."""
         out = []
         for pb in playbooks.values():
-            ctx = Context(pb, here(), directory_urls)
+            ctx = Context(pb, here(), directory_urls, html_links)
             out.append(f'<h3 id="playbook-{h(pb.id)}"><a href="'
                        f'{ctx.href(page_path(pb, "overview"))}">{h(pb.title)}</a></h3>\n'
                        f"<p>{h(pb.summary)}</p>\n"

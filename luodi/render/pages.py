@@ -15,6 +15,10 @@ from ..text import yaml_value
 from .common import Context, h, md_inline
 from .views import NAV_GROUPS, SCOPES, VIEWS, View, object_id, of_scope
 
+# What the Markdown of generated pages uses: ids and classes on headings, HTML blocks holding
+# Markdown (one box per checklist item), tables and warning boxes (drift notices).
+MARKDOWN_EXTENSIONS = ("attr_list", "md_in_html", "tables", "admonition")
+
 
 @dataclass(frozen=True)
 class PageSpec:
@@ -78,10 +82,16 @@ def page_meta(spec: PageSpec, pb: Playbook) -> dict:
     return meta
 
 
-def page_body(spec: PageSpec, pb: Playbook, directory_urls: bool = True) -> str:
-    """The Markdown of a generated page below its front matter: the title, then the view."""
-    body = spec.render(Context(pb, spec.src, directory_urls))
-    return f"# {md_inline(spec.title)}\n\n{body}"
+def page_body(spec: PageSpec, pb: Playbook, directory_urls: bool = True,
+              html_links: str = "url") -> str:
+    """The Markdown of a generated page below its front matter: the title, the view, and which
+    playbook the page belongs to, for the reader script (at the end: before the h1 it would
+    change how Material's search cuts the page)."""
+    body = spec.render(Context(pb, spec.src, directory_urls, html_links))
+    marker = (f'<div class="luodi-page" hidden data-luodi-playbook="{h(pb.id)}" '
+              f'data-luodi-kind="{h(spec.kind)}" data-luodi-lang="{h(pb.language)}" '
+              f'data-luodi-title="{h(pb.title)}"></div>')
+    return f"# {md_inline(spec.title)}\n\n{body}\n{marker}\n"
 
 
 def front_matter(meta: dict) -> str:
@@ -91,13 +101,14 @@ def front_matter(meta: dict) -> str:
         + "---\n\n"
 
 
-def page_markdown(spec: PageSpec, pb: Playbook, directory_urls: bool = True) -> str:
+def page_markdown(spec: PageSpec, pb: Playbook, directory_urls: bool = True,
+                  html_links: str = "url") -> str:
     """The complete Markdown file of a generated page: front matter and body.
 
     Raises UnsafePage if the text holds a template's start ('{{', '{%', '{#'): escaping makes
     that impossible for playbook text, so only a renderer's bug can cause it, and a page that
     could run as a template must never be published."""
-    text = front_matter(page_meta(spec, pb)) + page_body(spec, pb, directory_urls)
+    text = front_matter(page_meta(spec, pb)) + page_body(spec, pb, directory_urls, html_links)
     for start in TEMPLATE_STARTS:
         at = text.find(start)
         if at != -1:

@@ -5,7 +5,6 @@ both from the `aliases` of the playbooks)."""
 from __future__ import annotations
 
 import html as html_lib
-import json
 import logging
 import re
 from pathlib import Path
@@ -13,6 +12,7 @@ from pathlib import Path
 from ..model import Playbook
 from ..places import alias_anchors, redirects, relative_url, url_of
 from ..render.common import h
+from ..render.redirect import redirect_html
 
 log = logging.getLogger("mkdocs.plugins.luodi")
 ID_ATTR = re.compile(r'\sid="([^"]+)"')
@@ -88,23 +88,3 @@ def mark_aliases(html: str, aliases: dict[str, list[str]]) -> str:
         done = at
     out.append(html[done:])
     return "".join(out)
-
-
-def redirect_html(target: str, title: str, lang: str, site_url: str | None,
-                  target_url: str) -> str:
-    """A page that only sends the reader to the new URL: meta refresh, and a script that keeps
-    the #fragment (an old anchor there is mapped on the new page). Nothing loaded from elsewhere.
-    """
-    canonical = (site_url.rstrip("/") + "/" + target_url) if site_url else target
-    script_target = json.dumps(target).replace("<", "\\u003c")
-    return (
-        "<!doctype html>\n"
-        f'<html lang="{h(lang)}">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{h(title)}</title>\n"
-        f'<link rel="canonical" href="{h(canonical)}">\n'
-        '<meta name="robots" content="noindex">\n'
-        f"<script>location.replace({script_target} + location.hash)</script>\n"
-        f'<meta http-equiv="refresh" content="0; url={h(target)}">\n'
-        "</head>\n<body>\n"
-        f'<p><a href="{h(target)}">{h(title)}</a></p>\n'
-        "</body>\n</html>\n")

@@ -3,19 +3,15 @@ at the same URL."""
 
 from __future__ import annotations
 
-from importlib import resources
-
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-ASSET_DIR = "assets/luodi"
+from ..browser import ASSET_DIR, asset_text
 
 
 def asset_file(config, name: str) -> File:
     """A file of luodi/assets/ (name relative to it), published under assets/luodi/."""
-    text = resources.files("luodi").joinpath("assets", *name.split("/")).read_text(
-        encoding="utf-8")
-    return File.generated(config, f"{ASSET_DIR}/{name}", content=text)
+    return File.generated(config, f"{ASSET_DIR}/{name}", content=asset_text(name))
 
 
 class Published:

@@ -5,12 +5,16 @@ hands over). With the `luodi` plugin in the build, the playbooks are the plugin'
 checked once, and a wrong call is reported by the plugin with the page's path and line. Without
 it (a site built by another engine from `luodi render` output, whose macros implementation
 hands a plain dict as the config), playbooks/ beside the config file is loaded. Nothing here
-imports mkdocs: other engines call it too.
+imports mkdocs (Jinja only): other engines call it too.
 """
 
 from __future__ import annotations
 
+import functools
+from contextvars import ContextVar
 from pathlib import Path
+
+from jinja2 import pass_context
 
 
 def define_env(env) -> None:
@@ -31,21 +35,52 @@ def define_env(env) -> None:
         def on_error(message: str, line: int) -> None:
             plugin.macro_errors.add(env.page, message, line)
     else:
-        config_file = _get(conf, "config_file_path") or "mkdocs.yml"
-        result = load_playbooks(Path(config_file).parent / "playbooks")
+        config_file = _get(conf, "config_file_path")
+        root = Path(config_file).parent if config_file else Path(getattr(env, "project_dir", "."))
+        result = load_playbooks(root / "playbooks")
         if errors(result.diagnostics):
             raise PlaybookError(errors(result.diagnostics))
         playbooks = result.playbooks
 
-    def here() -> str:
-        return env.page.file.src_uri
-
     directory_urls = _get(conf, "use_directory_urls")
-    for name, function in macro_functions(playbooks, here, directory_urls is not False,
-                                          on_error).items():
-        env.macro(function, name)
+    for name, function in macro_functions(playbooks, _current_page.get,
+                                          directory_urls is not False, on_error,
+                                          html_links_of(env)).items():
+        env.macro(_in_page(function), name)
     env.macro(reference_markdown, "format_reference")
     env.macro(codes_markdown, "diagnostic_codes")
+
+
+# The source path of the page whose template calls a macro now. Taken from the template's own
+# `page` variable at each call: an engine may render pages side by side with one environment,
+# so the environment's page of the moment may be another page's.
+_current_page: ContextVar[str] = ContextVar("luodi_current_page", default="index.md")
+
+
+def _in_page(function):
+    @pass_context
+    @functools.wraps(function)
+    def call(context, *args, **kwargs):
+        token = _current_page.set(_source_path(context.get("page")))
+        try:
+            return function(*args, **kwargs)
+        finally:
+            _current_page.reset(token)
+    return call
+
+
+def _source_path(page) -> str:
+    """A page's source path, relative to the docs folder (mkdocs: page.file; others: page.path)."""
+    file = getattr(page, "file", None)
+    if file is not None:
+        return file.src_uri
+    return str(getattr(page, "path", "index.md")).replace("\\", "/")
+
+
+def html_links_of(env) -> str:
+    """How links in raw HTML must be written for the engine that renders the page: Zensical
+    rewrites every link as relative to the page's file; mkdocs leaves links in HTML alone."""
+    return "source" if type(env).__module__.startswith("zensical") else "url"
 
 
 def _get(conf, key: str):

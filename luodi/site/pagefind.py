@@ -30,7 +30,6 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-WORKER = "luodi-pagefind-worker.js"
 OUTPUT = "pagefind"  # relative to site_dir; the worker looks for it at the site root
 INSTALL = 'pip install "luodi[pagefind]"'
 # Indexed: the page's article; skipped inside it: the ¶ of each heading's permalink.

@@ -16,6 +16,7 @@ from ..diagnostics import Diagnostic
 from ..model import Playbook, Source
 from ..read import display_path
 from ..render.pages import (
+    MARKDOWN_EXTENSIONS,
     PageSpec,
     UnsafePage,
     front_matter,
@@ -25,10 +26,6 @@ from ..render.pages import (
     playbook_pages,
 )
 from .files import Published
-
-# What the Markdown of generated pages uses: ids and classes on headings, HTML blocks holding
-# Markdown (one box per checklist item), tables and warning boxes (drift notices).
-MARKDOWN_EXTENSIONS = ("attr_list", "md_in_html", "tables", "admonition")
 
 
 class GeneratedPages:

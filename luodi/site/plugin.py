@@ -103,7 +103,7 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         self.search.add_jobs(self.work, self.playbooks, self.nav_titles)
         # Search's extras alone are not worth a second process.
         self.work.start(here=self.serve.jobs_here() or not downloads)
-        self.reader.add_files(published, config, self.search.assets())
+        self.reader.add_files(published, config, self.search.engine)
         return files
 
     def on_serve(self, server, config, builder):
@@ -133,8 +133,6 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         info = page.meta.get("luodi")
         pb = self.playbooks.get(info.get("playbook")) if isinstance(info, dict) else None
         html = self.aliases.mark(html, pb)
-        if pb is not None:
-            html = self.reader.mark_page(html, pb, info.get("kind", ""))
         self.anchors.record(html, page)
         return html
 

@@ -14,14 +14,13 @@ import logging
 import re
 from pathlib import Path
 
+from ..browser import ASSET_DIR, PAGEFIND_WORKER, SEARCH_WORKER
 from ..model import Playbook
 from ..search import enrich_index, search_extras
 from . import pagefind
-from .files import ASSET_DIR
 from .work import Work
 
 log = logging.getLogger("mkdocs.plugins.luodi")
-WORKER = "luodi-search-worker.js"
 # Material names its search worker in each page's configuration (a hashed file name).
 _MATERIAL_WORKER = re.compile(r"assets/javascripts/workers/search\.[0-9a-f]+\.min\.js")
 
@@ -58,10 +57,6 @@ class Search:
             return
         self.pagefind_binary = pagefind.executable()  # fails the build now if it is missing
 
-    def assets(self) -> tuple[str, ...]:
-        """Files of luodi/assets/ this engine needs on the site."""
-        return (WORKER, pagefind.WORKER) if self.engine == "pagefind" else (WORKER,)
-
     def add_jobs(self, work: Work, playbooks: dict[str, Playbook], nav_titles: list[str]) -> None:
         if self.engine == "luodi":
             self.job = work.add(search_extras, list(playbooks.values()), nav_titles)
@@ -90,12 +85,12 @@ class Search:
         if self.engine == "pagefind":
             if page.file.src_uri not in self.pagefind_skip:
                 output = pagefind.mark_body(output)
-            return _MATERIAL_WORKER.sub(f"{ASSET_DIR}/{pagefind.WORKER}", output, count=1)
+            return _MATERIAL_WORKER.sub(f"{ASSET_DIR}/{PAGEFIND_WORKER}", output, count=1)
         if self.engine != "luodi":
             return output
         playbook = page.file.src_uri.split("/", 1)[0]
         context = f"#{playbook}" if playbook in playbooks else ""
-        return _MATERIAL_WORKER.sub(f"{ASSET_DIR}/{WORKER}{context}", output, count=1)
+        return _MATERIAL_WORKER.sub(f"{ASSET_DIR}/{SEARCH_WORKER}{context}", output, count=1)
 
     def finish(self, config, work: Work) -> None:
         """Add what Luodi's worker needs to search_index.json, or run Pagefind over the site and
