@@ -20,6 +20,7 @@ Chromium (Debian's chromium):
     python bench/search_recall.py --sizes 1,10,50      # also the 10x and 50x sites
     python bench/search_recall.py --engines luodi,pagefind --misses
     python bench/search_recall.py --site site          # an already built site
+    python bench/search_recall.py --forks 0,1,5,20     # unchanged forks: index, repeats
 
 A result counts when the first link the interface shows (or one of the first five) is the
 expected page, or the expected page and anchor; a page without an anchor also matches its
@@ -65,14 +66,21 @@ SEARCH_BYTES = re.compile(r"/(search/|pagefind/|assets/javascripts/lunr/)|/worke
 COPY_SUFFIX = re.compile(r"-x\d+(?=/|#|$)")
 
 RUN_QUERIES = """
-async ([workerUrl, indexUrl, queries]) => {
+async ([workerUrl, indexUrl, queries, scope]) => {
   const started = performance.now();
   const index = await (await fetch(indexUrl)).json();
+  // The scope switch of a playbook's pages (luodi-search-scope.js), for Luodi's worker.
+  const channel = scope ? new BroadcastChannel("luodi-search") : null;
+  if (channel) channel.onmessage = ev => ev.data && ev.data.hello && channel.postMessage({scope});
   const worker = new Worker(workerUrl);
   const reply = () => new Promise(resolve => worker.onmessage = ev => resolve(ev.data));
   worker.postMessage({type: 0, data: {config: index.config, docs: index.docs,
                                       options: {suggest: false}}});
   await reply();
+  if (channel) {
+    channel.postMessage({scope});
+    await new Promise(resolve => setTimeout(resolve, 200));
+  }
   const ready = performance.now() - started;
   const out = [];
   for (const q of queries) {
@@ -80,11 +88,13 @@ async ([workerUrl, indexUrl, queries]) => {
     worker.postMessage({type: 2, data: q});
     const message = await reply();
     const ms = performance.now() - t0;
-    // The first link of each group as Material's interface shows it: the page-level entry,
-    // or the last entry when the group has none.
+    // The link of each group a reader follows for its best match: the entry Luodi's worker
+    // flags as best (a section under its page's heading, or the page); for other workers, the
+    // first link Material's interface shows (the page-level entry, else the group's last).
     const links = message.data.items.map(group => {
+      const best = group.findIndex(d => d.best);
       const page = group.findIndex(d => !d.location.includes("#"));
-      return group[page >= 0 ? page : group.length - 1].location;
+      return group[best >= 0 ? best : page >= 0 ? page : group.length - 1].location;
     });
     out.push({links, ms});
   }
@@ -223,6 +233,69 @@ def measure(browser, site: Path, engine: str, queries, timeout: float) -> dict:
             "max_ms": max(times), "index_bytes": index_bytes(site, engine), **box}
 
 
+def forks_table(browser, counts: list[int], queries, work: Path, timeout: float) -> list[dict]:
+    """The standard playbook with 0, 1, 5, 20 … forks made with `luodi new` and left unchanged,
+    one site each with Luodi's worker: the index a reader downloads, and for every query of the
+    set, in a fork's own scope and in the all-playbooks scope of the home page, whether its top
+    10 holds two results for the same object (the same place in any playbook) and recall@1."""
+    from luodi.cli import main as luodi
+
+    rows = []
+    for count in counts:
+        base = work / f"forks-{count}"
+        playbooks = base / "playbooks"
+        shutil.copytree(ROOT / "playbooks" / "standard", playbooks / "standard")
+        for i in range(1, count + 1):
+            assert luodi(["new", f"fork-{i}", "--from", "standard", "--title", f"项目{i}",
+                          "--playbooks", str(playbooks)]) == 0
+        print(f"\n[{count} fork(s)] building", flush=True)
+        site = build(base, playbooks, "luodi")
+        index = site / "search" / "search_index.json"
+        data = index.read_bytes()
+        row = {"forks": count, "index_bytes": len(data), "index_gzip": len(gzip.compress(data, 6)),
+               "docs": len(json.loads(data)["docs"])}
+        url, stop = serve(site)
+        try:
+            context = browser.new_context(locale="zh-CN")
+            page = context.new_page()
+            page.set_default_timeout(timeout * 1000)
+            page.goto(url)
+            own = "fork-1" if count else "standard"
+            for name, fragment, scope, prefix in (("own", own, "own", own),
+                                                  ("all", "", "all", "standard")):
+                run = page.evaluate(RUN_QUERIES, [url + WORKERS["luodi"] + "#" + fragment,
+                                                  url + "search/search_index.json",
+                                                  [q["q"] for q in queries], scope])
+                repeats = 0
+                for result in run["out"]:
+                    places = [re.sub(r"^[a-z0-9-]+/", "", unquote(link).split("?")[0])
+                              for link in result["links"][:10]]
+                    repeats += len(places) != len(set(places))
+                by_kind, _ = score(queries, run["out"], f"{prefix}/")
+                ranks = [r for kind, v in by_kind.items() if kind != "pinyin" for r in v]
+                row[f"{name}_repeats"] = repeats
+                row[f"{name}_recall1"] = recall(ranks, 1)
+            context.close()
+        finally:
+            stop()
+        shutil.rmtree(base)
+        rows.append(row)
+    base_bytes = rows[0]["index_bytes"] if rows and rows[0]["forks"] == 0 else None
+    print("\n== forks: the index a reader downloads, and repeats in the top 10")
+    print(f"{'forks':>6}{'docs':>7}{'index':>12}{'gzip':>10}{'growth/fork':>13}"
+          f"{'repeats own':>13}{'repeats all':>13}{'@1 own':>8}{'@1 all':>8}")
+    for row in rows:
+        growth = (f"{(row['index_bytes'] / base_bytes - 1) / row['forks'] * 100:>12.1f}%"
+                  if base_bytes and row["forks"] else f"{'–':>13}")
+        print(f"{row['forks']:>6}{row['docs']:>7}{row['index_bytes']:>12,}{row['index_gzip']:>10,}"
+              f"{growth}{row['own_repeats']:>13}{row['all_repeats']:>13}"
+              f"{row['own_recall1']:>8.3f}{row['all_recall1']:>8.3f}")
+    print(f"repeats: queries (of {len(queries)}) whose top 10 holds two results for one object; "
+          "own: from fork-1's pages (standard's with no fork); all: from the home page; "
+          "growth/fork: index bytes over the 0-fork index, per fork")
+    return rows
+
+
 def report(size: str, rows: dict[str, dict], queries, prefix: str, misses: bool) -> None:
     engines = list(rows)
     scored = {name: score(queries, rows[name]["out"], prefix) for name in engines}
@@ -277,6 +350,9 @@ def main(argv=None) -> int:
                         help="playbook the query set's paths are relative to")
     parser.add_argument("--timeout", type=float, default=120, help="seconds for one step")
     parser.add_argument("--json", help="also write the measurements to this file")
+    parser.add_argument("--forks", help="instead: the standard playbook with this many "
+                                        "unchanged forks each, e.g. 0,1,5,20 (index size, "
+                                        "repeats, recall in both scopes)")
     args = parser.parse_args(argv)
     if not CHROMIUM.exists():
         print("needs Debian's chromium at /usr/bin/chromium", file=sys.stderr)
@@ -295,7 +371,10 @@ def main(argv=None) -> int:
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            if args.site:
+            if args.forks:
+                results["forks"] = forks_table(browser, [int(n) for n in args.forks.split(",")],
+                                               queries, work, args.timeout)
+            elif args.site:
                 site = Path(args.site)
                 # A Pagefind site has no documents in search_index.json for the other two.
                 pagefind_site = (site / "pagefind").is_dir()
@@ -303,7 +382,8 @@ def main(argv=None) -> int:
                 rows = {e: measure(browser, site, e, queries, args.timeout) for e in present}
                 report(str(site), rows, queries, prefix, args.misses)
                 results[str(site)] = rows
-            for copies in ([] if args.site else [int(s) for s in args.sizes.split(",")]):
+            for copies in ([] if args.site or args.forks else
+                           [int(s) for s in args.sizes.split(",")]):
                 size = f"{copies}x"
                 print(f"\n[{size}] writing the playbook and building {len(engines)} site(s)",
                       flush=True)
@@ -322,7 +402,8 @@ def main(argv=None) -> int:
         shutil.rmtree(work, ignore_errors=True)
     if args.json:
         Path(args.json).write_text(json.dumps(
-            {size: {e: {k: v for k, v in row.items() if k != "out"} for e, row in rows.items()}
+            {size: rows if size == "forks" else
+             {e: {k: v for k, v in row.items() if k != "out"} for e, row in rows.items()}
              for size, rows in results.items()}, indent=1) + "\n", encoding="utf-8")
     return 0
 

@@ -106,6 +106,9 @@ def _fork_parsers(commands) -> None:
     new.add_argument("--from", dest="parent", required=True, metavar="PARENT",
                      help="playbook to fork, e.g. standard")
     new.add_argument("--title", default="", help="title of the new playbook (标题)")
+    new.add_argument("--short-title", default="", metavar="NAME",
+                     help="a few characters naming it beside search results and tags, e.g. "
+                          "华东CRM (default: the title, else the id)")
     new.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                      help="fill a project variable, e.g. --set project-name=华东CRM项目; "
                           "repeatable")
@@ -294,7 +297,8 @@ def _new(args) -> int:
     folder = Path(args.playbooks) / args.fork
     if os.path.lexists(folder):
         return _fail(prog, f"{folder.as_posix()} already exists; nothing was written")
-    for option, text in (("--title", args.title), *(("--set", pair) for pair in args.set)):
+    for option, text in (("--title", args.title), ("--short-title", args.short_title),
+                         *(("--set", pair) for pair in args.set)):
         bad = forbidden_in_value(text)
         if bad:  # the reader would refuse the file; YAML would even turn U+0085 into a space
             return _fail(prog, f"{option} {text}: {code_point(bad.group())} has no place in "
@@ -311,7 +315,7 @@ def _new(args) -> int:
             return _fail(prog, f"--set {pair}: '{parent.id}' has no variable '{visible_id(key)}'"
                          f"{hint}; variables: {', '.join(parent.variables)}")
         values[key] = value
-    text = fork.scaffold(parent, args.fork, args.title, values)
+    text = fork.scaffold(parent, args.fork, args.title, values, args.short_title)
     folder.mkdir(parents=True)
     (folder / "playbook.yaml").write_text(text, encoding="utf-8")
     print(f"created {(folder / 'playbook.yaml').as_posix()} (extends {parent.id}); "

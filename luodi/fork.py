@@ -12,7 +12,7 @@ from .text import yaml_string
 
 
 def scaffold(parent: Playbook, fork_id: str, title: str = "",
-             values: dict[str, str] | None = None) -> str:
+             values: dict[str, str] | None = None, short_title: str = "") -> str:
     """The text of playbooks/<fork-id>/playbook.yaml: variables filled, overlay kinds shown."""
     values = values or {}
     q = _yaml_str
@@ -24,6 +24,8 @@ def scaffold(parent: Playbook, fork_id: str, title: str = "",
         f"id: {fork_id}",
         f"extends: {parent.id}",
         f"title: {q(title or parent.title + '（' + fork_id + '）')}",
+        "# The name beside search results and tags (a fork does not inherit its parent's).",
+        f"short_title: {q(short_title or title or fork_id)}",
         f"summary: {q(label(parent.language, 'fork-summary', title=parent.title))}",
         "",
         "# Project variables: fill in the values; labels are inherited.",
@@ -97,7 +99,7 @@ def _own_values(node: Node) -> dict:
 def diff(parent: Playbook, fork: Playbook) -> list[str]:
     """What the fork changes against its parent, object by object."""
     lines: list[str] = []
-    for name in ("title", "summary", "language", "version"):
+    for name in ("title", "short_title", "summary", "language", "version"):
         if getattr(parent, name) != getattr(fork, name):
             lines.append(f"~ playbook {fork.id}: {name}: {_show(getattr(parent, name))} → "
                          f"{_show(getattr(fork, name))}")

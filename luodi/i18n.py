@@ -169,6 +169,11 @@ CATALOG: dict[str, dict[str, str]] = {
         "reader-copy-link-to": "复制链接：{title}",
         "reader-copied": "已复制链接：{url}",
         "reader-copy-prompt": "请复制此链接：",
+        # search: the worker's words (search.py) and the scope switch (luodi-search-scope.js)
+        "search-changed": "已修改",
+        "search-scope": "搜索范围",
+        "search-scope-own": "本手册：{playbook}",
+        "search-scope-all": "全部手册",
         # exports (luodi export, site downloads)
         "downloads": "下载",
         "download-csv": "检查清单 CSV（Excel、Jira 导入）",
@@ -342,6 +347,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "reader-copy-link-to": "Copy link: {title}",
         "reader-copied": "Link copied: {url}",
         "reader-copy-prompt": "Copy this link:",
+        "search-changed": "changed",
+        "search-scope": "Search in",
+        "search-scope-own": "This playbook: {playbook}",
+        "search-scope-all": "All playbooks",
         "downloads": "Downloads",
         "download-csv": "Checklist CSV (Excel, Jira import)",
         "download-xlsx": "Checklist Excel",
@@ -385,3 +394,32 @@ def label(language: str, key: str, **values) -> str:
             log.warning("Luodi has no '%s' translation for label '%s'", language, key)
         text = next((c[key] for c in CATALOG.values() if key in c), key.replace("-", " "))
     return text.format(**values) if values else text
+
+
+# English words for the kinds of content Luodi writes, by the language of the pages: a reader
+# who types `checklist` or `training` into a Chinese site's search finds its checklists and
+# courses (search.py adds them to the glossary's synonym groups).
+SEARCH_WORDS: dict[str, dict[str, list[str]]] = {
+    "zh": {
+        "acceptance": ["验收"],
+        "checklist": ["检查清单", "检查项"],
+        "training": ["培训"],
+        "course": ["课程"],
+        "phase": ["阶段"],
+        "role": ["角色"],
+        "form": ["表单"],
+        "glossary": ["术语表"],
+        "deliverable": ["交付物"],
+        "evidence": ["证据"],
+        "entry criteria": ["进入条件"],
+        "exit criteria": ["退出条件"],
+        "pitfall": ["误区"],
+        "case study": ["案例"],
+        "roadmap": ["路线图"],
+        "exercise": ["练习"],
+        "sign-off": ["签字", "签署"],
+        "signature": ["签字"],
+        "go-live": ["上线"],
+        "go live": ["上线"],
+    },
+}

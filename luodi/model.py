@@ -191,6 +191,9 @@ class Term(Node):
     term: str = spec("The term as people write it, e.g. 灰度发布.")
     definition: str = spec("What it means in this methodology.")
     english: str = spec("English equivalent, e.g. gray release.", default="")
+    english_synonyms: list[str] = spec(
+        "Other English words for it (canary release, canary …): shown beside the English "
+        "equivalent, and English queries find the term and the pages that use it.", default=[])
     synonyms: list[str] = spec("Other words people use for it (灰度上线, 金丝雀发布 …).", default=[])
 
 
@@ -380,6 +383,9 @@ class Playbook(Node):
     schema_version: int = spec("Version of this format; must be 1.")
     id: str = ident("Playbook id; the site serves it under /<id>/.")
     title: str = spec("Title of the playbook.")
+    short_title: str = spec(
+        "A few characters that name the playbook beside search results and tags, e.g. 标准方法论 "
+        "(default: the title). A fork does not inherit it.", default="")
     summary: str = spec("What the playbook is for.")
     language: Literal["zh", "en"] = spec("Language of the playbook's text.", default="zh")
     version: str = spec("Version of this playbook's content, e.g. \"1.10\" (quote it).",
@@ -415,6 +421,11 @@ class Playbook(Node):
 
     def items(self) -> list[tuple[Phase, Item]]:
         return self.index["items"]
+
+    @property
+    def label(self) -> str:
+        """The playbook's name where space is short (search results, tags)."""
+        return self.short_title or self.title
 
     def field_value(self, field: FormField) -> str:
         """The text a form field is filled with: its variable's value, its default, or ''."""

@@ -13,11 +13,12 @@ never hides anything, because words also match inside longer words.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable, Iterator
 
 from .fields import walk
-from .i18n import CATALOG
+from .i18n import CATALOG, SEARCH_WORDS
 from .model import Playbook
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
@@ -29,11 +30,14 @@ def synonym_groups(playbooks: Iterable[Playbook]) -> list[list[str]]:
     groups: dict[str, list[str]] = {}
     for pb in playbooks:
         for term in pb.glossary:
-            words = [term.term, *term.synonyms]
-            if term.english:
-                words.append(term.english)
+            words = [term.term, *term.synonyms,
+                     *(w for w in (term.english, *term.english_synonyms) if w)]
             key = term.term
             merged = groups.setdefault(key, [])
+            merged.extend(w for w in words if w not in merged)
+    for pb in playbooks:  # Luodi's own names of kinds of content, in both languages
+        for english, words in SEARCH_WORDS.get(pb.language, {}).items():
+            merged = groups.setdefault(english, [english])
             merged.extend(w for w in words if w not in merged)
     return [group for group in groups.values() if len(group) > 1]
 
@@ -83,16 +87,21 @@ def titles(playbook: Playbook) -> Iterator[str]:
                 yield value
 
 
-def _depth(pb: Playbook, playbooks: list[Playbook]) -> int:
-    """How many parents a playbook has: where forks repeat their parent's text, the parent's
-    pages rank first unless the reader is in the fork."""
+def playbook_family(playbooks: list[Playbook]) -> dict[str, dict]:
+    """Each playbook's label (its short title), parent and depth (how many parents it has):
+    the worker names each result's playbook, keeps a reader in their own playbook, and folds
+    what a fork inherits unchanged into its parent's result (fold_inherited)."""
     by_id = {p.id: p for p in playbooks}
-    depth, seen = 0, {pb.id}
-    while pb.extends in by_id and pb.extends not in seen:
-        pb = by_id[pb.extends]
-        seen.add(pb.id)
-        depth += 1
-    return depth
+    family = {}
+    for pb in playbooks:
+        depth, seen, up = 0, {pb.id}, pb
+        while up.extends in by_id and up.extends not in seen:
+            up = by_id[up.extends]
+            seen.add(up.id)
+            depth += 1
+        family[pb.id] = {"label": pb.label, "depth": depth,
+                         "parent": pb.extends if pb.extends in by_id else "", "root": up.id}
+    return family
 
 
 def search_extras(playbooks: Iterable[Playbook], nav_titles: Iterable[str] = ()) -> dict:
@@ -107,15 +116,86 @@ def search_extras(playbooks: Iterable[Playbook], nav_titles: Iterable[str] = ())
     short_titles = {re.sub(r"\s+", "", t) for t in
                     (*(t for pb in playbooks for t in titles(pb)), *headings, *nav_titles)}
     return {
-        "version": 1,
-        "playbooks": {pb.id: _depth(pb, playbooks) for pb in playbooks},
+        "version": 2,
+        "playbooks": playbook_family(playbooks),
+        "labels": search_labels(playbooks),
         "synonyms": synonym_groups(playbooks),
         "terms": terms,
         "pinyin": pinyin_table([*terms, *(t for t in short_titles if len(t) <= _MAX_TERM)]),
     }
 
 
+def search_labels(playbooks: list[Playbook]) -> dict[str, str]:
+    """The worker's few words, in the language of the first playbook (the site's own)."""
+    language = playbooks[0].language if playbooks else "zh"
+    catalog = CATALOG.get(language, CATALOG["zh"])
+    return {key: catalog[key] for key in ("search-changed",)}
+
+
+def fold_inherited(docs: list[dict], family: dict[str, dict]) -> list[dict]:
+    """One document for each section a fork inherits unchanged, instead of one per playbook.
+
+    Documents of playbooks of one family (a standard playbook and its forks, at any depth)
+    that have the same place in their playbook (the path after /<id>/, and anchor), title,
+    text and (for a page) tags become the first one, the parent's, with `playbooks` listing every playbook
+    that holds it, parents first; the worker links a reader in a fork to the fork's own page.
+    A fork's section whose place exists in its parent with other content is marked `changed`.
+    Hand-written pages and playbooks with no relative are left as they are.
+    """
+    depth = {pb: info["depth"] for pb, info in family.items()}
+    placed = []  # (playbook, place in it, position in the index, document)
+    for position, doc in enumerate(docs):
+        head, _, rest = doc.get("location", "").partition("/")
+        placed.append((head, rest, position, doc) if head in family else ("", "", position, doc))
+    kept: dict[int, dict] = {}
+    same: dict[tuple, dict] = {}  # (family, place, content) → the document kept for it
+    holders: dict[tuple, set[str]] = {}  # (family, place) → playbooks with a document there
+    # Parents before forks, so that the document kept is the topmost playbook's.
+    for pb, place, position, doc in sorted(placed, key=lambda e: (depth.get(e[0], -1), e[2])):
+        if not pb:
+            kept[position] = doc
+            continue
+        root = family[pb]["root"]
+        # A section carries its page's tags: a fork that changes one item of a phase changes
+        # the page's tags, not the other items.
+        tags = () if "#" in place else tuple(doc.get("tags") or ())
+        content = (doc.get("title", ""), doc.get("text", ""), tags)
+        first = same.get((root, place, content))
+        if first is not None:
+            first["playbooks"].append(pb)
+            continue
+        doc = dict(doc, playbooks=[pb])
+        if _ancestors(pb, family) & holders.get((root, place), set()):
+            doc["changed"] = True
+        same[(root, place, content)] = doc
+        holders.setdefault((root, place), set()).add(pb)
+        kept[position] = doc
+    # Material's index keeps each page's sections right after it: keep the order.
+    return [kept[position] for position in sorted(kept)]
+
+
+def _ancestors(pb: str, family: dict[str, dict]) -> set[str]:
+    found: set[str] = set()
+    up = family[pb]["parent"]
+    while up and up not in found:
+        found.add(up)
+        up = family[up]["parent"]
+    return found
+
+
+def label_titles(index: dict, playbooks: dict[str, Playbook]) -> dict:
+    """For Material's own search worker, which shows titles as they are in the index: each
+    playbook page's title ends with its playbook's label ("验收确认书 · 标准方法论")."""
+    for doc in index.get("docs", []):
+        head, _, rest = doc.get("location", "").partition("/")
+        if head in playbooks and rest is not None and "#" not in rest:
+            doc["title"] = f"{doc.get('title', '')} · {html.escape(playbooks[head].label)}"
+    return index
+
+
 def enrich_index(index: dict, extras: dict) -> dict:
-    """Add config.luodi (search_extras()) to a search_index.json document, in place."""
+    """Fold what forks inherit unchanged (fold_inherited) and add config.luodi
+    (search_extras()) to a search_index.json document, in place."""
+    index["docs"] = fold_inherited(index.get("docs", []), extras["playbooks"])
     index.setdefault("config", {})["luodi"] = extras
     return index

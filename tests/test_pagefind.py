@@ -30,9 +30,10 @@ EXCLUSIONS = {
 
 
 def pagefind_project(root, search: str = "pagefind"):
-    """A project with the standard playbook, the pages of EXCLUSIONS and `search: <search>`."""
+    """A project with the default playbooks (standard and its fork crm-rollout), the pages of
+    EXCLUSIONS and `search: <search>`."""
     playbooks = root / "playbooks"
-    shutil.copytree(ROOT / "playbooks" / "standard", playbooks / "standard")
+    shutil.copytree(ROOT / "playbooks", playbooks)
     return make_project(root, playbooks, EXCLUSIONS, search=search)
 
 
@@ -69,7 +70,9 @@ def test_the_build_writes_pagefind_and_points_pages_at_its_worker(pagefind_site)
     text = page.read_text(encoding="utf-8")
     config = json.loads(text.split('<script id="__config" type="application/json">')[1]
                         .split("</script>")[0])
-    assert config["search"] == f"../../../assets/luodi/{PAGEFIND_WORKER}"
+    # The fragment names the page's playbook: the worker searches it unless told otherwise.
+    assert config["search"] == f"../../../assets/luodi/{PAGEFIND_WORKER}#standard"
+    assert 'data-pagefind-filter="playbook[data-luodi-playbook]" data-luodi-playbook="standard"' in text
     assert text.count("data-pagefind-body") == 1
     assert "luodi-search-worker" not in text
     # Material's interface still reads its config from search_index.json, but no documents.
@@ -180,3 +183,28 @@ def test_offline_build_falls_back_to_luodi_search_with_a_warning(tmp_path, monke
     # Luodi's worker reads the full index from a script over file://.
     script = (site / "search" / "search_index.js").read_text(encoding="utf-8")
     assert script.startswith("var __index = {") and '"luodi"' in script
+
+
+@pytest.mark.browser
+@needs_pagefind
+def test_pagefind_results_name_their_playbook_and_stay_in_the_readers(pagefind_site, page):
+    """Pagefind's filters keep a reader of crm-rollout in crm-rollout (and the hand-written
+    pages); the scope switch widens the search to every playbook."""
+    from test_browser_search import search
+    from test_search_forks import settled, switch
+
+    url, stop = serve(pagefind_site)
+    try:
+        page.goto(url + "crm-rollout/")
+        links = search(page, url + "crm-rollout/", "验收确认书")
+        assert links and links[0].startswith(url + "crm-rollout/forms/acceptance-confirmation/")
+        found = settled(page, url)
+        playbooks = {r["link"].split("/", 1)[0] for r in found} & {"standard", "crm-rollout"}
+        assert playbooks == {"crm-rollout"}, found
+        assert {r["label"] for r in found if r["link"].startswith("crm-rollout/")} == {
+            "CRM 项目"}
+        switch(page, "all")
+        labels = {r["label"] for r in settled(page, url)}
+        assert {"标准方法论", "CRM 项目"} <= labels, labels
+    finally:
+        stop()

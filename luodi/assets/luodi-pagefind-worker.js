@@ -24,6 +24,13 @@ const MAX_ENTRIES = 5;   // sections listed under a page
 // This file is assets/luodi/luodi-pagefind-worker.js; the bundle is pagefind/ at the site root.
 const BUNDLE = new URL("../../pagefind/", self.location.href).href;
 
+// The page that started this worker names its playbook in the worker URL's fragment; as with
+// Luodi's worker, the reader searches it (and the hand-written pages) unless the scope switch
+// (luodi-search-scope.js) says "all".
+const context = decodeURIComponent(((self.location || {}).hash || "").slice(1));
+let scope = "own";
+let lastQuery = null;
+
 let engine = null;       // a promise of the pagefind module, made on SETUP
 let pending = null;      // the latest query not answered yet
 let running = false;
@@ -78,6 +85,12 @@ function weight(sub) {
   return (sub.weighted_locations || []).reduce((sum, l) => sum + (l.balanced_score || 0), 0);
 }
 
+/** The playbook a page belongs to, from the meta the plugin marks it with (site/pagefind.py). */
+function badge(data) {
+  const label = data.meta && data.meta.playbook;
+  return label ? ` <span class="luodi-search-playbook">${escapeHTML(label)}</span>` : "";
+}
+
 /** How many of the query's words a title holds. */
 function covered(title, list) {
   const t = title.toLowerCase();
@@ -102,23 +115,30 @@ function group(data, score, mark, terms, list) {
     location: loc, title, text: excerpt ? `<p>${excerpt}</p>` : "", tags: [], score: value,
     terms,
   });
-  // Other sections rank below the group's heading, in proportion to their matches.
+  // Other sections rank below the best match, in proportion to their matches (Material folds
+  // away the entries that score below a group's first).
   const others = sections.filter(s => s.anchored && s !== best).slice(0, MAX_ENTRIES)
     .map(s => entry(siteLocation(s.sub.url), mark(s.sub.title || ""), text(s.sub),
-      score * Math.min(1, s.value / Math.max(best.value, 1e-9))));
+      score * Math.min(0.999, s.value / Math.max(best.value, 1e-9))));
+  const heading = mark(pageTitle) + badge(data);
   if (best && best.anchored) {
-    // Material takes a group's last entry as its heading when no entry is a page top.
-    const title = mark(best.sub.title || "")
-      + ` <small class="luodi-search-page">· ${escapeHTML(pageTitle)}</small>`;
-    return [...others, entry(siteLocation(best.sub.url), title, text(best.sub), score)];
+    // As in luodi-search-worker.js: the page's title leads (Material shows a section's text
+    // only under a page entry), then the best section with its own text, scored as high.
+    return [entry(siteLocation(data.url), heading, "", score),
+      { ...entry(siteLocation(best.sub.url), mark(best.sub.title || ""), text(best.sub), score),
+        best: true }, ...others];
   }
-  return [entry(siteLocation(data.url), mark(pageTitle), text(data), score), ...others];
+  return [{ ...entry(siteLocation(data.url), heading, text(data), score), best: true },
+    ...others];
 }
 
 async function answer(query) {
   const pagefind = await engine;
   if (!pagefind || !query.trim()) return { items: [] };
-  const found = await pagefind.search(query);
+  // Every page carries its playbook as a filter ("-" for hand-written pages: site/pagefind.py).
+  const options = context && scope === "own"
+    ? { filters: { playbook: { any: [context, "-"] } } } : {};
+  const found = await pagefind.search(query, options);
   const results = (found && found.results || []).slice(0, MAX_GROUPS);
   const pages = await Promise.all(results.map(r => r.data()));
   const terms = {};
@@ -147,6 +167,19 @@ async function pump() {
   running = false;
 }
 
+try {
+  const channel = new BroadcastChannel("luodi-search");
+  channel.onmessage = ev => {
+    const wanted = ev.data && ev.data.scope;
+    if ((wanted !== "own" && wanted !== "all") || wanted === scope) return;
+    scope = wanted;
+    if (lastQuery !== null && engine) { pending = lastQuery; pump(); }
+  };
+  channel.postMessage({ hello: true });
+} catch (err) {
+  // No BroadcastChannel: the scope stays "own".
+}
+
 addEventListener("message", ev => {
   const message = ev.data;
   switch (message.type) {
@@ -158,7 +191,7 @@ addEventListener("message", ev => {
       engine.then(() => postMessage({ type: READY }));
       break;
     case QUERY:
-      pending = String(message.data || "");
+      pending = lastQuery = String(message.data || "");
       pump();
       break;
     default:

@@ -12,8 +12,17 @@
  *   prefixes (kpi, scrum), glossary synonyms count as the same word (灰度上线 = 灰度发布), and
  *   pinyin or its initials find Chinese terms (ysqrs → 验收确认书);
  * - ranking prefers titles that the query covers exactly, then titles, tags and text;
- * - when the best match is a section (a checklist item, a module's lesson …), the result links
- *   to that section's anchor, with its page's title beside it; every word is highlighted.
+ * - when the best match is a section (a checklist item, a module's lesson …), the result is its
+ *   page's title with that section under it, its link to the section's anchor and its own text
+ *   (Material shows a group's first section with its text only under a page entry); every word
+ *   is highlighted;
+ * - every result names its playbook. On a playbook's pages the reader searches that playbook
+ *   (and the hand-written pages); a switch on the page (luodi-search-scope.js, over a
+ *   BroadcastChannel) widens the search to every playbook, whose results come grouped by
+ *   playbook. A section a fork inherits unchanged is one document in the index, listing the
+ *   playbooks that hold it (luodi/search.py fold_inherited): one result, which links a reader
+ *   in one of those forks to the fork's own page. A section a fork changed is its own result,
+ *   marked as changed.
  *
  * Build-time data (synonym groups, extra vocabulary, pinyin table) comes in config.luodi,
  * written into search_index.json by the luodi plugin (luodi/search.py).
@@ -31,9 +40,13 @@ let vocabulary = new Set();   // words for cutting queries
 let synonyms = new Map();     // word → its synonym group (array of words)
 let pinyin = [];              // [term, full pinyin, initials]
 let asciiTokens = [];         // every ASCII token of the index, once each
-let depths = {};              // playbook id → number of parents (forks come after the parent)
+let family = {};              // playbook id → {label, depth, parent, root}
+let labels = {};              // the worker's words, in the site's language
+let byLocation = new Map();   // every playbook's location of a document → the document
 // The page that started this worker names its playbook in the worker URL's fragment.
 const context = decodeURIComponent(((self.location || {}).hash || "").slice(1));
+let scope = "own";            // "own": the context's playbook and other pages; "all"
+let lastQuery = null;         // answered again when the reader switches the scope
 
 const ENTITIES = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": "\"", "&#39;": "'",
   "&#x27;": "'", "&nbsp;": " " };
@@ -67,7 +80,11 @@ function escapeHTML(text) {
 function setup({ config, docs: raw }) {
   const separator = new RegExp(config.separator, "g");
   const extra = config.luodi || {};
-  const byLocation = new Map();
+  byLocation = new Map();
+  family = {};
+  for (const [id, info] of Object.entries(extra.playbooks || {}))  // version 1: id → depth
+    family[id] = typeof info === "number" ? { label: id, depth: info, parent: "", root: id } : info;
+  labels = extra.labels || {};
   const allTokens = new Set();
   docs = raw.map(doc => {
     const rawTitle = decode(doc.title || ""), rawText = decode(doc.text || "");
@@ -78,11 +95,16 @@ function setup({ config, docs: raw }) {
       if (w.length > 1 && w.length <= MAX_WORD && HAN.test(w)) vocabulary.add(w);
     }
     const [page, anchor] = doc.location.split("#");
+    const head = doc.location.split("/", 1)[0];
+    const playbook = head in family && doc.location.length > head.length ? head : "";
     // Tags are HTML in the index, as titles are: text here, escaped once where shown (item()).
     const tags = (doc.tags || []).map(tag => decode(String(tag)));
     const prepared = {
       location: doc.location, page, anchor: anchor || "", title, text,
-      tags, boost: doc.boost || 1,
+      tags, boost: doc.boost || 1, playbook,
+      members: playbook ? (doc.playbooks || [playbook]) : [],
+      rel: playbook ? doc.location.slice(playbook.length + 1) : doc.location,
+      changed: Boolean(doc.changed),
       titleN: normalize(title), textN: normalize(text),
       tagsN: tags.map(normalize),
     };
@@ -91,7 +113,7 @@ function setup({ config, docs: raw }) {
       text: words(prepared.textN) };
     for (const field of Object.values(prepared.ascii))
       for (const token of field) allTokens.add(token);
-    byLocation.set(doc.location, prepared);
+    for (const location of locations(prepared)) byLocation.set(location, prepared);
     return prepared;
   });
   // A page's own H1 is indexed as a first section with the page's title: fold it into the
@@ -122,7 +144,40 @@ function setup({ config, docs: raw }) {
   }
   for (const word of extra.terms || []) vocabulary.add(normalize(word));
   pinyin = extra.pinyin || [];
-  depths = extra.playbooks || {};
+}
+
+/** Where a document is in each playbook that holds it. */
+function locations(doc) {
+  return doc.playbook ? doc.members.map(pb => `${pb}/${doc.rel}`) : [doc.location];
+}
+
+/* ------------------------------------------------------------------ scope */
+
+function scoped() {
+  return scope === "own" && context in family;
+}
+
+function inScope(doc) {
+  return !scoped() || !doc.playbook || doc.members.includes(context);
+}
+
+/** The playbook a reader who opens the document lands in: their own where it holds it. */
+function landing(doc) {
+  return doc.members.includes(context) ? context : doc.playbook;
+}
+
+function locate(doc) {
+  return doc.playbook ? `${landing(doc)}/${doc.rel}` : doc.location;
+}
+
+/** The playbooks a result names: where the reader lands, or in the all-playbooks scope every
+ * playbook that holds it; and whether it is a fork's change. */
+function badge(doc) {
+  if (!doc.playbook) return "";
+  const shown = scoped() ? [landing(doc)] : doc.members;
+  const names = shown.map(pb => (family[pb] || {}).label || pb).join(" · ");
+  const changed = doc.changed && labels["search-changed"] ? ` · ${labels["search-changed"]}` : "";
+  return ` <span class="luodi-search-playbook">${escapeHTML(names + changed)}</span>`;
 }
 
 /**
@@ -130,10 +185,22 @@ function setup({ config, docs: raw }) {
  * where playbooks repeat each other's text, the reader's own playbook first, then parents.
  */
 function preference(doc) {
-  const playbook = doc.page.split("/", 1)[0];
-  if (!(playbook in depths)) return 0.97;
-  if (context in depths) return playbook === context ? 1.02 : 0.98;
-  return 1 - 0.01 * depths[playbook];
+  if (!doc.playbook) return 0.97;
+  if (context in family) return doc.members.includes(context) ? 1.02 : 0.98;
+  return 1 - 0.01 * Math.min(...doc.members.map(pb => (family[pb] || {}).depth || 0));
+}
+
+try {
+  const channel = new BroadcastChannel("luodi-search");
+  channel.onmessage = ev => {
+    const wanted = ev.data && ev.data.scope;
+    if ((wanted !== "own" && wanted !== "all") || wanted === scope) return;
+    scope = wanted;
+    if (lastQuery !== null && docs.length) postMessage({ type: RESULT, data: search(lastQuery) });
+  };
+  channel.postMessage({ hello: true });  // pages answer with the reader's choice
+} catch (err) {
+  // No BroadcastChannel (a very old browser, or a sandboxed frame): the scope stays "own".
 }
 
 /* ------------------------------------------------------------------ queries */
@@ -175,26 +242,56 @@ function fromPinyin(part) {
     .map(([term]) => normalize(term));
 }
 
-/** The query as words, each with the alternatives that count as the same word. */
+/**
+ * The query as words, each with the alternatives that count as the same word. Where words typed
+ * apart form one synonym (gray release, exit criteria), `phrased` reads them as that one word
+ * as well: a page may match either reading (score() takes the better).
+ */
 function parse(query) {
   const parts = normalize(query).split(/[\s,，、;；:：+*~^"'“”()（）]+/u).filter(Boolean);
-  const words = [];
-  for (const part of parts) {
-    const pieces = HAN.test(part)
-      ? part.split(/([a-z0-9][a-z0-9._+#-]*)/).filter(Boolean).flatMap(
-          piece => HAN.test(piece) ? cut(piece) : [piece])
-      : [part];
-    for (const piece of pieces) {
-      const alternatives = new Set([piece, ...(synonyms.get(piece) || [])]);
-      if (ASCII_WORD.test(piece))
-        for (const term of fromPinyin(piece)) {
-          alternatives.add(term);
-          for (const synonym of synonyms.get(term) || []) alternatives.add(synonym);
-        }
-      words.push({ word: piece, alternatives: [...alternatives] });
+  const words = [], phrasedWords = [];
+  let grouped = false;
+  for (let i = 0; i < parts.length; i++) {
+    const phrase = [3, 2].map(n => parts.slice(i, i + n)).find(
+      run => run.length > 1 && synonyms.has(run.join(" ")));
+    if (phrase) {
+      const word = phrase.join(" ");
+      phrasedWords.push({ word, alternatives: [...new Set([word, ...synonyms.get(word)])] });
+      grouped = true;
+      for (const part of phrase) words.push(...partWords(part));
+      i += phrase.length - 1;
+      continue;
     }
+    const pieces = partWords(parts[i]);
+    words.push(...pieces);
+    phrasedWords.push(...pieces);
   }
-  return { parts, words };
+  const phrased = grouped ? { parts, words: phrasedWords, phrased: null } : null;
+  return { parts, words, phrased };
+}
+
+/** One typed part as words: Chinese cut with the vocabulary, each word with its synonyms and,
+ * for letters, the Chinese terms they spell in pinyin. */
+function partWords(part) {
+  const pieces = HAN.test(part)
+    ? part.split(/([a-z0-9][a-z0-9._+#-]*)/).filter(Boolean).flatMap(
+        piece => HAN.test(piece) ? cut(piece) : [piece])
+    : [part];
+  return pieces.map(piece => {
+    const alternatives = new Set([piece,
+      ...(synonyms.get(piece) || synonyms.get(singular(piece)) || [])]);
+    if (ASCII_WORD.test(piece))
+      for (const term of fromPinyin(piece)) {
+        alternatives.add(term);
+        for (const synonym of synonyms.get(term) || []) alternatives.add(synonym);
+      }
+    return { word: piece, alternatives: [...alternatives] };
+  });
+}
+
+/** An English plural's singular (checklists → checklist), for looking up synonyms. */
+function singular(word) {
+  return /^[a-z]{4,}s$/.test(word) && !word.endsWith("ss") ? word.slice(0, -1) : word;
 }
 
 function words(text) {
@@ -216,7 +313,13 @@ function occurs(doc, alternative, field) {
  * most, and the words standing together as typed (a phrase) count extra.
  */
 function score(doc, query) {
-  const single = query.words.length === 1;
+  const value = scoreWords(doc, query);
+  return query.phrased ? Math.max(value, scoreWords(doc, query.phrased)) : value;
+}
+
+function scoreWords(doc, query) {
+  // One word typed as one part: a title that is the word wins outright.
+  const single = query.words.length === 1 && query.parts.length === 1;
   let total = 0;
   let strong = 0;   // words found in the title or tags
   let covered = 0;  // characters of the title that the words account for
@@ -258,8 +361,13 @@ function score(doc, query) {
 
 /* ------------------------------------------------------------------ results */
 
+/** Every word of both readings of the query (parse()). */
+function allWords(query) {
+  return query.phrased ? [...query.words, ...query.phrased.words] : query.words;
+}
+
 function highlighter(query) {
-  const needles = [...new Set(query.words.flatMap(w => w.alternatives))]
+  const needles = [...new Set(allWords(query).flatMap(w => w.alternatives))]
     .filter(Boolean).sort((a, b) => b.length - a.length)
     .map(n => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
   if (!needles.length) return text => escapeHTML(text);
@@ -282,7 +390,7 @@ function originalOffset(text, at) {
 function teaser(text, query) {
   const lower = normalize(text);
   let at = -1;
-  for (const { alternatives } of query.words)
+  for (const { alternatives } of allWords(query))
     for (const alternative of alternatives) {
       const i = lower.indexOf(alternative);
       if (i >= 0 && (at < 0 || i < at)) at = i;
@@ -293,46 +401,72 @@ function teaser(text, query) {
   return (start > 0 ? "…" : "") + snippet + (start + 160 < text.length ? "…" : "");
 }
 
-function item(doc, value, query, mark, withPage) {
-  const title = mark(doc.title) + (withPage && doc.pageTitle
-    ? ` <small class="luodi-search-page">· ${escapeHTML(doc.pageTitle)}</small>` : "");
+function item(doc, value, query, mark, title) {
   const terms = {};
   for (const { word } of query.words) terms[word] = true;
   return {
-    location: doc.location, title, text: doc.text ? `<p>${mark(teaser(doc.text, query))}</p>` : "",
+    location: locate(doc), title, text: doc.text ? `<p>${mark(teaser(doc.text, query))}</p>` : "",
     tags: doc.tags.map(tag => mark(tag)), score: value, terms,
   };
 }
 
 function search(raw) {
+  lastQuery = raw;
   const query = parse(raw);
   if (!query.words.length) return { items: [] };
   const mark = highlighter(query);
   const scored = [];
   for (const doc of docs) {
+    if (!inScope(doc)) continue;
     const value = score(doc, query);
     if (value > 0) scored.push([doc, value]);
   }
   scored.sort((a, b) => b[1] - a[1] || a[0].location.localeCompare(b[0].location));
-  // One group per page, in the order of each page's best match. Material's interface shows a
-  // group's page-level entry as its heading link; when the best match is a section, the section
-  // itself becomes the heading (the interface takes the last entry when there is no page entry).
+  // One group per page, in the order of each page's best match.
   const groups = new Map();
   for (const [doc, value] of scored) {
-    let group = groups.get(doc.page);
+    const page = locate(doc).split("#")[0];
+    let group = groups.get(page);
     if (!group) {
       if (groups.size >= MAX_GROUPS) continue;
-      group = { best: doc, entries: [] };
-      groups.set(doc.page, group);
+      group = { best: doc, value, entries: [] };
+      groups.set(page, group);
     }
-    if (doc === group.best || (group.best.anchor && !doc.anchor)) continue;
-    group.entries.push(item(doc, value, query, mark, false));
+    if (doc !== group.best && doc.anchor) group.entries.push([doc, value]);
+  }
+  let ordered = [...groups.values()];
+  if (!(context in family)) {
+    // Searching from a page of no playbook (the home page): grouped by playbook (and the
+    // other pages), in the order of each one's best result. From a playbook's page, every
+    // playbook's results stay in score order, each named by its playbook.
+    const rank = new Map();
+    for (const group of ordered) {
+      const owner = group.best.playbook ? landing(group.best) : "";
+      if (!rank.has(owner)) rank.set(owner, rank.size);
+      group.rank = rank.get(owner);
+    }
+    ordered = ordered.map((group, i) => [group, i]).sort((a, b) => a[0].rank - b[0].rank || a[1] - b[1])
+      .map(([group]) => group);
   }
   const items = [];
-  for (const { best, entries } of groups.values()) {
-    const bestValue = scored.find(([doc]) => doc === best)[1];
-    const head = item(best, bestValue, query, mark, Boolean(best.anchor));
-    items.push(best.anchor ? [...entries.slice(0, 5), head] : [head, ...entries.slice(0, 5)]);
+  for (const { best, value, entries } of ordered) {
+    // Material shows a group's page entry as its heading (with the page's text only when no
+    // section scored as high), then its best sections with their own text, then the others
+    // folded away. The best match is flagged for tools that read the worker's answers.
+    // Sections score below the best match, so that Material folds them away under it.
+    const sections = entries.slice(0, 5).map(([doc, v]) =>
+      item(doc, Math.min(v, value * 0.999), query, mark, mark(doc.title)));
+    if (!best.anchor) {
+      items.push([{ ...item(best, value, query, mark, mark(best.title) + badge(best)), best: true },
+        ...sections]);
+      continue;
+    }
+    const page = byLocation.get(best.page);
+    const heading = { ...item(best, value, query, mark, ""), location: locate(best).split("#")[0],
+      title: escapeHTML(best.pageTitle || (page || {}).title || best.page) + badge(best),
+      text: "", tags: page ? page.tags.map(tag => mark(tag)) : [] };
+    items.push([heading, { ...item(best, value, query, mark, mark(best.title)), best: true },
+      ...sections]);
   }
   return { items };
 }

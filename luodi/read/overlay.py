@@ -29,6 +29,8 @@ from .strict import Map, Seq
 
 # A new identified object must name itself with one of these; an override need not.
 TITLE_KEYS = ("title", "name", "term", "label")
+# Keys of playbook.yaml that name the fork itself: its parent's would mislabel it.
+NOT_INHERITED = ("short_title",)
 
 
 @dataclass
@@ -117,6 +119,9 @@ class Overlay:
 
     def merge_playbook(self, parent: RawPlaybook, fork: RawPlaybook) -> RawPlaybook:
         main = self.merge_map(parent.main, fork.main, element=False, root=True)
+        for key in NOT_INHERITED:
+            if key not in fork.main:
+                main.pop(key, None)
         parts: dict[str, dict[str, Map]] = {}
         for folder in PART_FOLDERS:
             merged = dict(parent.parts.get(folder, {}))

@@ -90,7 +90,7 @@ def page_body(spec: PageSpec, pb: Playbook, directory_urls: bool = True,
     body = spec.render(Context(pb, spec.src, directory_urls, html_links))
     marker = (f'<div class="luodi-page" hidden data-luodi-playbook="{h(pb.id)}" '
               f'data-luodi-kind="{h(spec.kind)}" data-luodi-lang="{h(pb.language)}" '
-              f'data-luodi-title="{h(pb.title)}"></div>')
+              f'data-luodi-title="{h(pb.title)}" data-luodi-label="{h(pb.label)}"></div>')
     return f"# {md_inline(spec.title)}\n\n{body}\n{marker}\n"
 
 

@@ -13,8 +13,9 @@ def glossary(ctx: Context) -> str:
         parts.append(heading(2, term.term, term.id, "luodi-term"))
         parts.append(md(term.definition))
         facts = []
-        if term.english:
-            facts.append(ctx.fact('english', md_inline(term.english)))
+        english = [w for w in (term.english, *term.english_synonyms) if w]
+        if english:
+            facts.append(ctx.fact("english", ctx.join(md_inline(w) for w in english)))
         if term.synonyms:
             facts.append(ctx.fact("synonyms", ctx.join(md_inline(s) for s in term.synonyms)))
         if facts:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+from html import escape as html_escape
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -48,11 +49,23 @@ def executable() -> Path:
             f"{INSTALL} (or set search: luodi)") from None
 
 
-def mark_body(html: str) -> str:
-    """Mark the page's article as what Pagefind indexes. Pages without the mark (redirects, the
-    404 page) are left out of the index."""
-    return _ARTICLE.sub(lambda m: m.group(0).replace("<article ", "<article data-pagefind-body "),
-                        html, count=1)
+# Hand-written pages' value of the `playbook` filter: searched from every playbook's pages.
+OTHER_PAGES = "-"
+
+
+def mark_body(html: str, playbook: str = OTHER_PAGES, label: str = "") -> str:
+    """Mark the page's article as what Pagefind indexes, with the playbook it belongs to as a
+    filter (the worker keeps a reader in their playbook) and its label as meta (each result
+    names its playbook). The values sit in attributes of their own, so that no character of a
+    label can break Pagefind's `key:value` syntax. Pages without the mark (redirects, the 404
+    page) are left out of the index."""
+    marks = ("<article data-pagefind-body "
+             f'data-pagefind-filter="playbook[data-luodi-playbook]" '
+             f'data-luodi-playbook="{html_escape(playbook)}" ')
+    if label:
+        marks += (f'data-pagefind-meta="playbook[data-luodi-label]" '
+                  f'data-luodi-label="{html_escape(label)}" ')
+    return _ARTICLE.sub(lambda m: m.group(0).replace("<article ", marks, 1), html, count=1)
 
 
 # The opening tag of an element that Material's search leaves out.

@@ -149,7 +149,7 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         self.downloads.close()
 
     def on_post_build(self, config):
-        self.search.finish(config, self.work)
+        self.search.finish(config, self.work, self.playbooks)
         self.work.close()
         self.downloads.close()
         self.aliases.write_redirects(config)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..browser import ASSET_DIR, PAGEFIND_WORKER, SEARCH_WORKER
 from ..model import Playbook
-from ..search import enrich_index, search_extras
+from ..search import enrich_index, label_titles, search_extras
 from . import pagefind
 from .work import Work
 
@@ -82,17 +82,20 @@ class Search:
         The fragment names the page's playbook, so that Luodi's worker ranks that playbook's
         pages first where several playbooks (a standard one and its forks) hold the same text.
         """
+        playbook = page.file.src_uri.split("/", 1)[0]
+        playbook = playbook if playbook in playbooks else ""
+        context = f"#{playbook}" if playbook else ""
         if self.engine == "pagefind":
             if page.file.src_uri not in self.pagefind_skip:
-                output = pagefind.mark_body(output)
-            return _MATERIAL_WORKER.sub(f"{ASSET_DIR}/{PAGEFIND_WORKER}", output, count=1)
+                output = pagefind.mark_body(output, playbook or pagefind.OTHER_PAGES,
+                                            playbooks[playbook].label if playbook else "")
+            return _MATERIAL_WORKER.sub(f"{ASSET_DIR}/{PAGEFIND_WORKER}{context}", output,
+                                        count=1)
         if self.engine != "luodi":
             return output
-        playbook = page.file.src_uri.split("/", 1)[0]
-        context = f"#{playbook}" if playbook in playbooks else ""
         return _MATERIAL_WORKER.sub(f"{ASSET_DIR}/{SEARCH_WORKER}{context}", output, count=1)
 
-    def finish(self, config, work: Work) -> None:
+    def finish(self, config, work: Work, playbooks: dict[str, Playbook]) -> None:
         """Add what Luodi's worker needs to search_index.json, or run Pagefind over the site and
         leave search_index.json with only its config. Runs after the search plugin wrote the
         index and every page, and before the offline plugin inlines it (priority -100)."""
@@ -102,10 +105,12 @@ class Search:
             if index.exists():
                 pagefind.slim_index(index)
             return
-        if self.engine != "luodi" or not index.exists():
+        if self.engine == "material" and index.exists():
+            data = label_titles(json.loads(index.read_text(encoding="utf-8")), playbooks)
+        elif self.engine == "luodi" and index.exists():
+            extras = work.result(self.job, "the search index's extras")
+            data = enrich_index(json.loads(index.read_text(encoding="utf-8")), extras)
+        else:
             return
-        extras = work.result(self.job, "the search index's extras")
-        data = json.loads(index.read_text(encoding="utf-8"))
-        enrich_index(data, extras)
         index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")),
                          encoding="utf-8")
