@@ -120,7 +120,23 @@ def _fork_parsers(commands) -> None:
                     "compared with the playbook it extends, with the file and line of each "
                     "change.")
     diff.add_argument("fork", metavar="FORK", help="id of a playbook that extends another")
+    diff.add_argument("--drift", action="store_true",
+                      help="instead: each override whose parent content changed since it was "
+                           "written, with the parent's value then (from git history) and now "
+                           "beside the fork's")
     playbooks_option(diff)
+
+    accept = commands.add_parser(
+        "accept", help="accept a reviewed override after its parent changed (确认更新)",
+        description="For each ID (or every drifted override with --all), write the parent's "
+                    "new hash in place of the old one in FORK's based_on (or after the @ of a "
+                    "removal). Nothing else in the file changes: comments, order and quoting "
+                    "stay. Review first with: luodi diff FORK --drift",
+        epilog="Exit codes: 0 accepted (or nothing to accept), 1 problem, 2 usage error.")
+    accept.add_argument("fork", metavar="FORK", help="id of the fork")
+    accept.add_argument("ids", metavar="ID", nargs="*", help="ids of drifted objects")
+    accept.add_argument("--all", action="store_true", help="every drifted override of FORK")
+    playbooks_option(accept)
 
     explain = commands.add_parser(
         "explain", help="show where each field of an object came from (溯源)",
@@ -187,7 +203,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         return {"validate": _validate, "schema": _schema, "export": _export, "new": _new,
-                "diff": _diff, "explain": _explain, "render": _render}[args.command](args)
+                "diff": _diff, "explain": _explain, "render": _render,
+                "accept": _accept}[args.command](args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -323,9 +340,62 @@ def _new(args) -> int:
     return EXIT_OK
 
 
+def _drifts_of(folder: str, fork_id: str, prog: str):
+    """The fork's drifts (read/overlay.py), or None after saying what is wrong."""
+    from .read import load_playbooks
+
+    result = load_playbooks(folder)
+    if errors(result.diagnostics):
+        for diagnostic in result.diagnostics:
+            print(diagnostic.format(), file=sys.stderr)
+        _fail(prog, "fix the errors above first")
+        return None
+    if not _pick(result.playbooks, fork_id, prog):
+        return None
+    return [d for d in result.drifts if d.fork == fork_id]
+
+
+def _accept(args) -> int:
+    from .drift import AcceptError, accept
+
+    prog = "luodi accept"
+    if bool(args.ids) == args.all:
+        return _fail(prog, "name the drifted ids to accept, or give --all", EXIT_USAGE)
+    drifts = _drifts_of(args.playbooks, args.fork, prog)
+    if drifts is None:
+        return EXIT_PROBLEMS
+    if args.ids:
+        known = {d.obj_id for d in drifts}
+        for obj_id in args.ids:
+            if obj_id not in known:
+                return _fail(prog, f"'{visible_id(obj_id)}' has no drift in '{args.fork}'"
+                             f"{did_you_mean(obj_id, known)}; drifted: "
+                             f"{', '.join(sorted(known)) or 'none'}")
+        drifts = [d for d in drifts if d.obj_id in args.ids]
+    try:
+        done = accept(drifts)
+    except AcceptError as exc:
+        return _fail(prog, str(exc))
+    for line in done:
+        print(line)
+    print(f"accepted {len(done)} override(s) of {args.fork}"
+          + ("; check with: luodi validate --strict" if done else ""))
+    return EXIT_OK
+
+
 def _diff(args) -> int:
     from . import fork
 
+    if args.drift:
+        from .drift import report
+
+        drifts = _drifts_of(args.playbooks, args.fork, "luodi diff")
+        if drifts is None:
+            return EXIT_PROBLEMS
+        print(f"{args.fork}: {len(drifts)} override(s) whose parent content changed")
+        for drift in drifts:
+            print("\n".join(report(drift)))
+        return EXIT_OK
     playbooks = _load_clean(args.playbooks, "luodi diff")
     child = playbooks and _pick(playbooks, args.fork, "luodi diff")
     if not child:

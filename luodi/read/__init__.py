@@ -20,7 +20,7 @@ from ..model import MAIN_FILE, Playbook, Source
 from .build import build_playbook
 from .check import check_playbook
 from .folders import display_path, playbook_folders, read_folder, read_main
-from .overlay import RawPlaybook, resolve_forks
+from .overlay import Drift, RawPlaybook, resolve_forks
 from .strict import Loaded
 
 __all__ = ["Result", "display_path", "load_playbooks"]
@@ -30,6 +30,7 @@ __all__ = ["Result", "display_path", "load_playbooks"]
 class Result:
     playbooks: dict[str, Playbook] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    drifts: list[Drift] = field(default_factory=list)  # what `luodi diff --drift` shows
 
     @property
     def ok(self) -> bool:
@@ -83,7 +84,7 @@ def _load_playbooks(path: Path) -> Result:
             "a playbook is a folder holding playbook.yaml"))
     raws = {raw.name: raw for raw in (read_folder(f, diagnostics, first.get(f))
                                       for f in folders) if raw}
-    resolved = resolve_forks(raws, diagnostics)
+    resolved = resolve_forks(raws, diagnostics, result.drifts)
     complete: set[str] = set()
     for name, raw in resolved.items():
         if not raw.usable:

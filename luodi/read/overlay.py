@@ -53,6 +53,23 @@ class RawPlaybook:
         return value if isinstance(value, str) else ""
 
 
+@dataclass(frozen=True)
+class Drift:
+    """The parent changed what a fork overrides or removes (a `drift` warning), as data for
+    reviewing it (drift.py): `luodi diff FORK --drift`, `luodi accept`."""
+
+    fork: str  # the playbook whose file records the old version
+    obj_id: str
+    kind: str  # "override" or "removal"
+    keys: tuple[str, ...]  # the keys the fork overrides (an override)
+    recorded: str  # the hash the fork's file holds
+    now: str  # the hash of the parent's content now
+    at: Source  # where the fork's file holds the recorded hash
+    parent_at: Source  # where the object is in the parent's files
+    parent_now: dict  # the parent's values of those keys now (a removal: the whole object)
+    fork_value: dict  # the fork's values of those keys
+
+
 def plain(value):
     """Loaded YAML as plain JSON-able data (for hashing and comparing)."""
     if isinstance(value, dict):
@@ -109,8 +126,10 @@ def _put(out: Map, key: str, value, origin: Map) -> None:
 class Overlay:
     """Merges one fork over its resolved parent, collecting diagnostics and drift notices."""
 
-    def __init__(self, diagnostics: list[Diagnostic]):
+    def __init__(self, diagnostics: list[Diagnostic], drifts: list[Drift] | None = None):
         self.diagnostics = diagnostics
+        self.drifts = drifts if drifts is not None else []
+        self.fork = ""  # the fork being merged (merge_playbook)
 
     def error(self, where: Source, code: str, message: str, hint: str = "") -> None:
         self.diagnostics.append(Diagnostic(where, code, message, hint))
@@ -118,6 +137,7 @@ class Overlay:
     # ------------------------------------------------------------------ playbooks
 
     def merge_playbook(self, parent: RawPlaybook, fork: RawPlaybook) -> RawPlaybook:
+        self.fork = fork.name
         main = self.merge_map(parent.main, fork.main, element=False, root=True)
         for key in NOT_INHERITED:
             if key not in fork.main:
@@ -318,7 +338,11 @@ class Overlay:
             message = (f"'{obj_id}' changed in the parent ({removed.source}) since it was removed "
                        f"here (removed version {recorded}, now {now})")
             self.error(where, "drift", message,
-                       f"check that the removal still holds, then write {obj_id}@{now}")
+                       f"check with `luodi diff {self.fork} --drift` that the removal still "
+                       f"holds, then accept it with `luodi accept {self.fork} {obj_id}` "
+                       f"(writes {obj_id}@{now})")
+            self.drifts.append(Drift(self.fork, obj_id, "removal", (), recorded, now, where,
+                                     removed.source, plain(removed), {}))
             out.drift = [*getattr(out, "drift", []), message]
 
     def check_override_drift(self, out: Map, parent: Map, child: Map,
@@ -336,12 +360,19 @@ class Overlay:
             message = (f"'{obj_id}' changed in the parent ({parent.source}) under this override "
                        f"of {', '.join(sorted(overridden))} (based on {recorded}, now {now})")
             self.error(child.where("based_on"), "drift", message,
-                       f"review the override against the parent, then write based_on: \"{now}\"")
+                       f"review it with `luodi diff {self.fork} --drift`, then accept it with "
+                       f"`luodi accept {self.fork} {obj_id}` (writes based_on: \"{now}\")")
+            keys = tuple(sorted(overridden))
+            self.drifts.append(Drift(
+                self.fork, obj_id, "override", keys, str(recorded), now,
+                child.where("based_on"), parent.source,
+                {key: plain(parent.get(key)) for key in keys},
+                {key: plain(child.get(key)) for key in keys}))
             out.drift = [*getattr(out, "drift", []), message]
 
 
-def resolve_forks(raws: dict[str, RawPlaybook],
-                   diagnostics: list[Diagnostic]) -> dict[str, RawPlaybook]:
+def resolve_forks(raws: dict[str, RawPlaybook], diagnostics: list[Diagnostic],
+                  drifts: list[Drift] | None = None) -> dict[str, RawPlaybook]:
     """Each playbook with its parents merged in; forks whose chain is broken are left out.
 
     Each chain is followed up to a playbook resolved already (or one that extends nothing), then
@@ -379,6 +410,6 @@ def resolve_forks(raws: dict[str, RawPlaybook],
             if child in resolved:
                 continue
             parent = resolved[raws[child].extends]
-            resolved[child] = None if parent is None else Overlay(diagnostics).merge_playbook(
-                parent, raws[child])
+            resolved[child] = None if parent is None else Overlay(
+                diagnostics, drifts).merge_playbook(parent, raws[child])
     return {name: raw for name, raw in resolved.items() if raw is not None}
