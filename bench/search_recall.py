@@ -34,7 +34,9 @@ are reported on their own line and left out of the totals. Pagefind needs the `p
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
+import io
 import json
 import re
 import shutil
@@ -246,8 +248,10 @@ def forks_table(browser, counts: list[int], queries, work: Path, timeout: float)
         playbooks = base / "playbooks"
         shutil.copytree(ROOT / "playbooks" / "standard", playbooks / "standard")
         for i in range(1, count + 1):
-            assert luodi(["new", f"fork-{i}", "--from", "standard", "--title", f"项目{i}",
-                          "--playbooks", str(playbooks)]) == 0
+            with contextlib.redirect_stdout(io.StringIO()):
+                made = luodi(["new", f"fork-{i}", "--from", "standard", "--title", f"项目{i}",
+                              "--playbooks", str(playbooks)])
+            assert made == 0, f"luodi new fork-{i} failed"
         print(f"\n[{count} fork(s)] building", flush=True)
         site = build(base, playbooks, "luodi")
         index = site / "search" / "search_index.json"

@@ -171,6 +171,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "reader-copy-prompt": "请复制此链接：",
         # search: the worker's words (search.py) and the scope switch (luodi-search-scope.js)
         "search-changed": "已修改",
+        "search-more": "另 {n} 个手册",
         "search-scope": "搜索范围",
         "search-scope-own": "本手册：{playbook}",
         "search-scope-all": "全部手册",
@@ -348,6 +349,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "reader-copied": "Link copied: {url}",
         "reader-copy-prompt": "Copy this link:",
         "search-changed": "changed",
+        "search-more": "{n} more",
         "search-scope": "Search in",
         "search-scope-own": "This playbook: {playbook}",
         "search-scope-all": "All playbooks",

@@ -129,7 +129,7 @@ def search_labels(playbooks: list[Playbook]) -> dict[str, str]:
     """The worker's few words, in the language of the first playbook (the site's own)."""
     language = playbooks[0].language if playbooks else "zh"
     catalog = CATALOG.get(language, CATALOG["zh"])
-    return {key: catalog[key] for key in ("search-changed",)}
+    return {key: catalog[key] for key in ("search-changed", "search-more")}
 
 
 def fold_inherited(docs: list[dict], family: dict[str, dict]) -> list[dict]:

@@ -34,6 +34,7 @@ const HAN = /\p{sc=Han}/u;
 const ASCII_WORD = /^[a-z0-9][a-z0-9._+#-]*$/;
 const MAX_WORD = 10;          // longest vocabulary word tried when cutting a query
 const MAX_GROUPS = 40;        // result groups sent back (Material renders them lazily)
+const MAX_LABELS = 4;         // playbooks named on one result; more are counted
 
 let docs = [];                // prepared documents
 let vocabulary = new Set();   // words for cutting queries
@@ -174,10 +175,18 @@ function locate(doc) {
  * playbook that holds it; and whether it is a fork's change. */
 function badge(doc) {
   if (!doc.playbook) return "";
-  const shown = scoped() ? [landing(doc)] : doc.members;
-  const names = shown.map(pb => (family[pb] || {}).label || pb).join(" · ");
+  // The reader's own playbook first; with many forks, the first few and how many more.
+  const shown = scoped() ? [landing(doc)]
+    : [...doc.members.filter(pb => pb === context), ...doc.members.filter(pb => pb !== context)];
+  const label = pb => (family[pb] || {}).label || pb;
+  const more = shown.length > MAX_LABELS && labels["search-more"]
+    ? [labels["search-more"].replace("{n}", shown.length - MAX_LABELS + 1)] : [];
+  const names = [...shown.slice(0, more.length ? MAX_LABELS - 1 : shown.length).map(label),
+    ...more].join(" · ");
   const changed = doc.changed && labels["search-changed"] ? ` · ${labels["search-changed"]}` : "";
-  return ` <span class="luodi-search-playbook">${escapeHTML(names + changed)}</span>`;
+  const all = shown.map(label).join(" · ");
+  return ` <span class="luodi-search-playbook" title="${escapeHTML(all)}">`
+    + `${escapeHTML(names + changed)}</span>`;
 }
 
 /**
