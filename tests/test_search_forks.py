@@ -12,6 +12,7 @@ import html
 import json
 import re
 import shutil
+from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
@@ -283,3 +284,18 @@ def test_every_result_text_is_the_text_of_the_section_it_links_to(page, site_url
             missing.append((query, wanted))
     assert misplaced == [], misplaced[:5]
     assert missing == [], missing[:5]
+
+
+FORK_QUERIES = yaml.safe_load(
+    (Path(__file__).parent / "search" / "fork_queries.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("query", FORK_QUERIES, ids=lambda q: f"{q['q']}@{q['from'] or 'home'}")
+def test_fork_queries_find_the_object_in_the_expected_playbook(page, forks_url, query):
+    page.goto(forks_url + (f"{query['from']}/" if query["from"] else ""))
+    page.evaluate("scope => localStorage.setItem('luodi:search-scope', scope)", query["scope"])
+    page.reload()
+    found = results(page, forks_url, query["q"])
+    expect = query["expect"]
+    assert found and found[0]["link"] == f"{expect['playbook']}/{expect['object']}", found[:3]
