@@ -299,3 +299,38 @@ def test_fork_queries_find_the_object_in_the_expected_playbook(page, forks_url, 
     found = results(page, forks_url, query["q"])
     expect = query["expect"]
     assert found and found[0]["link"] == f"{expect['playbook']}/{expect['object']}", found[:3]
+
+
+# ---------------------------------------------------------------- tags
+
+
+def tag_entries(site, tag: str) -> list[tuple[str, str]]:
+    """(page title, playbooks named) under one tag of the site's tag index."""
+    text = (site / "tags" / "index.html").read_text(encoding="utf-8")
+    index = text.split('<div class="luodi-tag-index">', 1)[1].split("</div>", 1)[0]
+    section = index.split(f'id="tag:{tag}">', 1)[1].split("</ul>", 1)[0]
+    return [(html.unescape(re.sub(r"<[^>]+>", "", title)).strip(),
+             html.unescape(re.sub(r"<[^>]+>", "", names)).strip())
+            for title, names in re.findall(
+                r'<li><a href="[^"]*">(.*?)</a> <span class="luodi-tag-playbooks">(.*?)</span>'
+                r"</li>", section)]
+
+
+def test_the_tag_index_lists_an_inherited_page_once_and_a_changed_one_apart(default_site):
+    entries = tag_entries(default_site, "执行阶段")
+    assert entries == [("执行阶段", "标准方法论 · CRM 项目")]  # crm-rollout inherits it
+    prep = tag_entries(default_site, "准备阶段")
+    assert ("准备阶段", "标准方法论") in prep and ("准备阶段", "CRM 项目 · 已修改") in prep
+    # Grouped by playbook: the standard playbook's pages, then the fork's changes.
+    owners = [names.split(" · ")[0] for _, names in tag_entries(default_site, "必须")]
+    assert owners == sorted(owners, key=["标准方法论", "CRM 项目"].index)
+
+
+def test_each_playbook_has_a_tag_page_and_its_tags_link_there(default_site):
+    crm = (default_site / "crm-rollout" / "tags" / "index.html").read_text(encoding="utf-8")
+    article = crm.split("<article", 1)[1].split("</article>", 1)[0]
+    assert "../phases/execution/" in article and "standard/" not in article
+    page = (default_site / "crm-rollout" / "phases" / "execution" / "index.html").read_text(
+        encoding="utf-8")
+    chips = re.findall(r'<a href="([^"]+)" class="md-tag', page)
+    assert chips and all(link.startswith("../../tags/#tag:") for link in chips), chips

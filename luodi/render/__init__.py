@@ -14,5 +14,6 @@ from . import (  # noqa: F401  (imported for the views they register, in this or
     kpis,
     risks,
     reference,
+    tags,
 )
 # isort: on

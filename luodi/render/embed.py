@@ -16,8 +16,9 @@ from collections.abc import Callable
 from ..diagnostics import did_you_mean
 from ..model import Playbook
 from ..places import page_path
-from . import overview
+from . import overview, tags
 from .common import Context, h
+from .pages import PageSpec, page_body
 from .views import SCOPES, VIEWS, View, object_id
 
 
@@ -28,13 +29,18 @@ class MacroError(Exception):
 def macro_functions(playbooks: dict[str, Playbook], here: Callable[[], str],
                     directory_urls: bool = True,
                     on_error: Callable[[str, int], None] | None = None,
-                    html_links: str = "url") -> dict[str, Callable[..., str]]:
+                    html_links: str = "url",
+                    page_text: Callable[[str], str | None] | None = None,
+                    ) -> dict[str, Callable[..., str]]:
     """name → function, for mkdocs-macros' env.macro().
+
+    `page_text(src)`: the Markdown a generated page was written with, where the build has it
+    (the plugin's); otherwise tag_index() renders the pages it compares.
 
     `on_error(message, line)`: where a wrong call is reported instead of raised (the plugin
     fails the build with the page's path and line; mkdocs-macros would print a traceback and
     exit 100). The call then gives '' and the page goes on rendering."""
-    functions = _macros(playbooks, here, directory_urls, html_links)
+    functions = _macros(playbooks, here, directory_urls, html_links, page_text)
     if on_error is None:
         return functions
     return {name: _reporting(function, on_error) for name, function in functions.items()}
@@ -71,7 +77,8 @@ def _template_line() -> int:
 
 
 def _macros(playbooks: dict[str, Playbook], here: Callable[[], str],
-            directory_urls: bool, html_links: str) -> dict[str, Callable[..., str]]:
+            directory_urls: bool, html_links: str,
+            page_text: Callable[[str], str | None] | None) -> dict[str, Callable[..., str]]:
 
     def context(playbook_id: str, macro: str) -> Context:
         if playbook_id not in playbooks:
@@ -123,5 +130,16 @@ def _macros(playbooks: dict[str, Playbook], here: Callable[[], str],
                        + overview.role_picker(ctx))
         return "\n\n".join(out)
 
+    def tag_index() -> str:
+        """Every playbook's pages by tag, grouped by playbook; a page a fork inherits unchanged
+        once, with the playbooks that hold it."""
+        def body_of(pb: Playbook, spec: PageSpec) -> str:
+            text = page_text(spec.src) if page_text else None
+            return text if text is not None else page_body(spec, pb, directory_urls, html_links)
+
+        return tags.tag_index(playbooks, lambda pb: Context(pb, here(), directory_urls,
+                                                            html_links), body_of)
+
     functions = {view.macro: view_macro(view) for view in VIEWS.values() if view.macro}
-    return {**functions, "roadmap": roadmap, "playbook_list": playbook_list}
+    return {**functions, "roadmap": roadmap, "playbook_list": playbook_list,
+            "tag_index": tag_index}

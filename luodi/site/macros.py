@@ -28,12 +28,16 @@ def define_env(env) -> None:
     conf = env.conf
     plugins = conf.get("plugins") if isinstance(conf, dict) else getattr(conf, "plugins", None)
     plugin = plugins.get("luodi") if hasattr(plugins, "get") else None
-    on_error = None
+    on_error = page_text = None
     if plugin is not None:  # loads them now if `macros` comes before `luodi` in plugins
         playbooks = plugin.load(conf)
 
         def on_error(message: str, line: int) -> None:
             plugin.macro_errors.add(env.page, message, line)
+
+        def page_text(src: str) -> str | None:  # the pages the plugin wrote (tag_index())
+            written = plugin.pages.generated.get(src)
+            return written[1] if written else None
     else:
         config_file = _get(conf, "config_file_path")
         root = Path(config_file).parent if config_file else Path(getattr(env, "project_dir", "."))
@@ -45,7 +49,7 @@ def define_env(env) -> None:
     directory_urls = _get(conf, "use_directory_urls")
     for name, function in macro_functions(playbooks, _current_page.get,
                                           directory_urls is not False, on_error,
-                                          html_links_of(env)).items():
+                                          html_links_of(env), page_text).items():
         env.macro(_in_page(function), name)
     env.macro(reference_markdown, "format_reference")
     env.macro(codes_markdown, "diagnostic_codes")
