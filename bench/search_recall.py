@@ -213,6 +213,15 @@ def build(work: Path, playbooks: Path, engine: str) -> Path:
     return site
 
 
+def open_site(browser, url: str, timeout: float):
+    """A fresh browser context on the site's home page: (context, page)."""
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(timeout * 1000)
+    page.goto(url)
+    return context, page
+
+
 def measure(browser, site: Path, engine: str, queries, timeout: float) -> dict:
     worker = WORKERS[engine]
     if worker is None:
@@ -220,10 +229,7 @@ def measure(browser, site: Path, engine: str, queries, timeout: float) -> dict:
         worker = material.relative_to(site).as_posix()
     url, stop = serve(site)
     try:
-        context = browser.new_context(locale="zh-CN")
-        page = context.new_page()
-        page.set_default_timeout(timeout * 1000)
-        page.goto(url)
+        context, page = open_site(browser, url, timeout)
         run = page.evaluate(RUN_QUERIES, [url + worker, url + "search/search_index.json",
                                           [q["q"] for q in queries]])
         context.close()
@@ -260,10 +266,7 @@ def forks_table(browser, counts: list[int], queries, work: Path, timeout: float)
                "docs": len(json.loads(data)["docs"])}
         url, stop = serve(site)
         try:
-            context = browser.new_context(locale="zh-CN")
-            page = context.new_page()
-            page.set_default_timeout(timeout * 1000)
-            page.goto(url)
+            context, page = open_site(browser, url, timeout)
             own = "fork-1" if count else "standard"
             for name, fragment, scope, prefix in (("own", own, "own", own),
                                                   ("all", "", "all", "standard")):

@@ -334,3 +334,18 @@ def test_each_playbook_has_a_tag_page_and_its_tags_link_there(default_site):
         encoding="utf-8")
     chips = re.findall(r'<a href="([^"]+)" class="md-tag', page)
     assert chips and all(link.startswith("../../tags/#tag:") for link in chips), chips
+
+
+def test_materials_own_search_gets_the_playbook_in_page_titles():
+    from luodi.search import label_titles
+
+    class Named:
+        def __init__(self, label):
+            self.label = label
+
+    index = {"docs": [{"location": "std/glossary/", "title": "术语表"},
+                      {"location": "std/glossary/#a", "title": "灰度发布"},
+                      {"location": "guide/", "title": "指南"}]}
+    label_titles(index, {"std": Named("标准 & <方法>")})
+    assert [d["title"] for d in index["docs"]] == ["术语表 · 标准 &amp; &lt;方法&gt;", "灰度发布",
+                                                   "指南"]
