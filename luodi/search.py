@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from .fields import walk
 from .i18n import CATALOG, SEARCH_WORDS
 from .model import Playbook
+from .render.pages import page_content
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _MAX_TERM = 10  # the worker tries words up to this many characters
@@ -181,6 +182,28 @@ def _ancestors(pb: str, family: dict[str, dict]) -> set[str]:
         found.add(up)
         up = family[up]["parent"]
     return found
+
+
+def page_holders(playbooks: dict[str, Playbook],
+                 texts: dict[str, str]) -> dict[str, list[tuple[str, str]] | None]:
+    """For Pagefind, which indexes pages: each generated page (source path → its Markdown) with
+    the playbooks of its family that hold the same page, parents first, as (id, label); a fork's
+    page that is the same as its parent's maps to None (a copy)."""
+    family = playbook_family(list(playbooks.values()))
+    first: dict[tuple, str] = {}
+    out: dict[str, list[tuple[str, str]] | None] = {}
+    for src in sorted(texts, key=lambda s: (family.get(s.split("/", 1)[0], {}).get("depth", 0), s)):
+        pb, _, place = src.partition("/")
+        if pb not in family:
+            continue
+        key = (family[pb]["root"], place, page_content(texts[src]))
+        if key in first:
+            out[first[key]].append((pb, playbooks[pb].label))
+            out[src] = None
+        else:
+            first[key] = src
+            out[src] = [(pb, playbooks[pb].label)]
+    return out
 
 
 def label_titles(index: dict, playbooks: dict[str, Playbook]) -> dict:

@@ -204,7 +204,16 @@ def test_pagefind_results_name_their_playbook_and_stay_in_the_readers(pagefind_s
         assert {r["label"] for r in found if r["link"].startswith("crm-rollout/")} == {
             "CRM 项目"}
         switch(page, "all")
+        # crm-rollout fills the form with its own variables: each playbook's form is a result.
         labels = {r["label"] for r in settled(page, url)}
         assert {"标准方法论", "CRM 项目"} <= labels, labels
+        # A page crm-rollout inherits unchanged is one result, opening crm-rollout's copy.
+        search(page, url + "crm-rollout/", "执行阶段")
+        found = settled(page, url)
+        places = [r["link"].split("/", 1)[-1].split("#")[0] for r in found]
+        assert len(places) == len(set(places)), found
+        execution = [r for r in found if r["link"].startswith("crm-rollout/phases/execution/")]
+        assert execution and execution[0]["label"] == "CRM 项目 · 标准方法论", found[:3]
+        assert not any(r["link"].startswith("standard/phases/execution/") for r in found)
     finally:
         stop()

@@ -85,10 +85,35 @@ function weight(sub) {
   return (sub.weighted_locations || []).reduce((sum, l) => sum + (l.balanced_score || 0), 0);
 }
 
-/** The playbook a page belongs to, from the meta the plugin marks it with (site/pagefind.py). */
+/** The playbooks holding the same page, parents first, as [id, label] (site/pagefind.py):
+ * on the page searched in every playbook, the page stands for its forks' copies. */
+function holders(data) {
+  const held = (data.meta && data.meta.holders) || "";
+  return held ? held.split("|").map(pair => [pair.split(":", 1)[0], pair.slice(pair.indexOf(":") + 1)])
+    : [];
+}
+
+/** A copy's URL in the reader's own playbook, where it holds the page. */
+function relocate(url, held) {
+  const ids = held.map(([id]) => id);
+  if (!context || !ids.includes(context) || ids[0] === context) return url;
+  return url.replace(`/${ids[0]}/`, `/${context}/`);
+}
+
+/** The playbook a page belongs to, or in the all-playbooks scope every one that holds it. */
 function badge(data) {
-  const label = data.meta && data.meta.playbook;
-  return label ? ` <span class="luodi-search-playbook">${escapeHTML(label)}</span>` : "";
+  const held = holders(data);
+  let names = held.map(([, name]) => name);
+  if (context && scope === "own" || names.length <= 1) {
+    const label = data.meta && data.meta.playbook;
+    names = label ? [label] : [];
+  }
+  const own = held.find(([id]) => id === context);
+  if (own && names.length > 1) names = [own[1], ...names.filter(n => n !== own[1])];
+  if (!names.length) return "";
+  const shown = names.length > 4 ? [...names.slice(0, 3), `+${names.length - 3}`] : names;
+  return ` <span class="luodi-search-playbook" title="${escapeHTML(names.join(" · "))}">`
+    + `${escapeHTML(shown.join(" · "))}</span>`;
 }
 
 /** How many of the query's words a title holds. */
@@ -99,6 +124,8 @@ function covered(title, list) {
 
 /** One page's result as a group of Material's search results. */
 function group(data, score, mark, terms, list) {
+  const held = holders(data);
+  const at = url => relocate(url, held);
   const pageTitle = (data.meta && data.meta.title) || "";
   const sections = (data.sub_results || []).map(sub => ({
     sub, value: weight(sub), covers: covered(sub.title || "", list),
@@ -118,17 +145,17 @@ function group(data, score, mark, terms, list) {
   // Other sections rank below the best match, in proportion to their matches (Material folds
   // away the entries that score below a group's first).
   const others = sections.filter(s => s.anchored && s !== best).slice(0, MAX_ENTRIES)
-    .map(s => entry(siteLocation(s.sub.url), mark(s.sub.title || ""), text(s.sub),
+    .map(s => entry(siteLocation(at(s.sub.url)), mark(s.sub.title || ""), text(s.sub),
       score * Math.min(0.999, s.value / Math.max(best.value, 1e-9))));
   const heading = mark(pageTitle) + badge(data);
   if (best && best.anchored) {
     // As in luodi-search-worker.js: the page's title leads (Material shows a section's text
     // only under a page entry), then the best section with its own text, scored as high.
-    return [entry(siteLocation(data.url), heading, "", score),
-      { ...entry(siteLocation(best.sub.url), mark(best.sub.title || ""), text(best.sub), score),
+    return [entry(siteLocation(at(data.url)), heading, "", score),
+      { ...entry(siteLocation(at(best.sub.url)), mark(best.sub.title || ""), text(best.sub), score),
         best: true }, ...others];
   }
-  return [{ ...entry(siteLocation(data.url), heading, text(data), score), best: true },
+  return [{ ...entry(siteLocation(at(data.url)), heading, text(data), score), best: true },
     ...others];
 }
 
@@ -136,8 +163,10 @@ async function answer(query) {
   const pagefind = await engine;
   if (!pagefind || !query.trim()) return { items: [] };
   // Every page carries its playbook as a filter ("-" for hand-written pages: site/pagefind.py).
+  // Every playbook: the pages the first of their holders has (filter "original"), each
+  // standing for its forks' unchanged copies.
   const options = context && scope === "own"
-    ? { filters: { playbook: { any: [context, "-"] } } } : {};
+    ? { filters: { playbook: { any: [context, "-"] } } } : { filters: { original: "1" } };
   const found = await pagefind.search(query, options);
   const results = (found && found.results || []).slice(0, MAX_GROUPS);
   const pages = await Promise.all(results.map(r => r.data()));

@@ -6,6 +6,7 @@ plain-Markdown floor. Both go through `page_markdown`, so there is one way to ma
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -92,6 +93,16 @@ def page_body(spec: PageSpec, pb: Playbook, directory_urls: bool = True,
               f'data-luodi-kind="{h(spec.kind)}" data-luodi-lang="{h(pb.language)}" '
               f'data-luodi-title="{h(pb.title)}" data-luodi-label="{h(pb.label)}"></div>')
     return f"# {md_inline(spec.title)}\n\n{body}\n{marker}\n"
+
+
+# The page marker above, which names the playbook: not part of what a page says.
+_MARKER = re.compile(r'<div class="luodi-page" hidden[^>]*></div>')
+
+
+def page_content(text: str) -> str:
+    """What a generated page says (its Markdown without the marker): the same in a fork and
+    its parent when the fork inherits the page unchanged."""
+    return _MARKER.sub("", text)
 
 
 def front_matter(meta: dict) -> str:

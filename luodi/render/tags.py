@@ -16,12 +16,10 @@ from collections.abc import Callable
 
 from ..model import Playbook
 from .common import Context, h
-from .pages import PageSpec, playbook_pages
+from .pages import PageSpec, page_content, playbook_pages
 from .views import View, register
 
 MAX_NAMED = 4  # playbooks named beside a page; more are counted
-# The reader's page marker, which names the playbook: not part of what a page says.
-_MARKER = re.compile(r'<div class="luodi-page" hidden[^>]*></div>')
 
 
 def render(ctx: Context, _) -> str:
@@ -31,11 +29,6 @@ def render(ctx: Context, _) -> str:
 
 register(View("tags", "playbook", render, title=lambda ctx, _: ctx.t("tags"), nav="more",
               front=(("search", {"exclude": True}),)))
-
-
-def page_content(body: str) -> str:
-    """What a generated page says, for telling a fork's page from its parent's."""
-    return _MARKER.sub("", body)
 
 
 def tag_index(playbooks: dict[str, Playbook], ctx_for: Callable[[Playbook], Context],

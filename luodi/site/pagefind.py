@@ -49,23 +49,36 @@ def executable() -> Path:
             f"{INSTALL} (or set search: luodi)") from None
 
 
+_ARTICLE_START = re.compile(r"<article data-pagefind-body [^>]*>")
 # Hand-written pages' value of the `playbook` filter: searched from every playbook's pages.
 OTHER_PAGES = "-"
 
 
-def mark_body(html: str, playbook: str = OTHER_PAGES, label: str = "") -> str:
+def mark_body(html: str, playbook: str = OTHER_PAGES, label: str = "",
+              holders: list[tuple[str, str]] | None = None) -> str:
     """Mark the page's article as what Pagefind indexes, with the playbook it belongs to as a
     filter (the worker keeps a reader in their playbook) and its label as meta (each result
     names its playbook). The values sit in attributes of their own, so that no character of a
     label can break Pagefind's `key:value` syntax. Pages without the mark (redirects, the 404
-    page) are left out of the index."""
+    page) are left out of the index.
+
+    `holders`: for the first of the playbooks that hold the same page (a parent and the forks
+    that inherit it unchanged), those playbooks as (id, label). Only such pages, and the
+    hand-written ones, carry the filter `original`, which the all-playbooks scope searches in:
+    a page forks inherit is one result there. A fork's copy is found in the fork's own scope."""
     marks = ("<article data-pagefind-body "
              f'data-pagefind-filter="playbook[data-luodi-playbook]" '
              f'data-luodi-playbook="{html_escape(playbook)}" ')
     if label:
         marks += (f'data-pagefind-meta="playbook[data-luodi-label]" '
                   f'data-luodi-label="{html_escape(label)}" ')
-    return _ARTICLE.sub(lambda m: m.group(0).replace("<article ", marks, 1), html, count=1)
+    html = _ARTICLE.sub(lambda m: m.group(0).replace("<article ", marks, 1), html, count=1)
+    if holders is None and playbook != OTHER_PAGES:
+        return html  # a fork's copy of its parent's page
+    held = "|".join(f"{pb}:{name}" for pb, name in holders or [])
+    mark = (f'<span data-pagefind-filter="original:1" data-pagefind-meta="holders'
+            f'[data-luodi-holders]" data-luodi-holders="{html_escape(held)}"></span>')
+    return _ARTICLE_START.sub(lambda m: m.group(0) + mark, html, count=1)
 
 
 # The opening tag of an element that Material's search leaves out.

@@ -142,7 +142,8 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         return env
 
     def on_post_page(self, output, page, config):
-        return self.search.post_page(output, page, self.playbooks)
+        written = {src: text for src, (_, text, _) in self.pages.generated.items()}
+        return self.search.post_page(output, page, self.playbooks, written)
 
     def on_build_error(self, error):
         self.work.close()

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..browser import ASSET_DIR, PAGEFIND_WORKER, SEARCH_WORKER
 from ..model import Playbook
-from ..search import enrich_index, label_titles, search_extras
+from ..search import enrich_index, label_titles, page_holders, search_extras
 from . import pagefind
 from .work import Work
 
@@ -39,6 +39,7 @@ class Search:
         self.pagefind_binary: Path | None = None
         self.pagefind_skip: set[str] = set()  # pages the author excluded from search
         self.job: int | None = None  # the search extras' job (Luodi's worker)
+        self.holders: dict | None = None  # Pagefind: which playbooks hold each page
 
     def configure(self, config, engine: str) -> None:
         """The engine of this build. Pagefind fetches its index over HTTP, which a site opened
@@ -48,6 +49,7 @@ class Search:
         self.pagefind_binary = None
         self.pagefind_skip = set()
         self.job = None
+        self.holders = None  # Pagefind: page_holders() of this build
         if self.engine != "pagefind":
             return
         if offline_enabled(config):
@@ -75,7 +77,8 @@ class Search:
         page.meta["search"] = {**search, "exclude": True}
         page.content = pagefind.ignore_excluded_blocks(page.content)
 
-    def post_page(self, output: str, page, playbooks: dict[str, Playbook]) -> str:
+    def post_page(self, output: str, page, playbooks: dict[str, Playbook],
+                  written: dict[str, str]) -> str:
         """Point Material's search box at Luodi's worker (Material lets a site bring its own),
         or at the Pagefind worker, marking the article as the part Pagefind indexes.
 
@@ -87,8 +90,12 @@ class Search:
         context = f"#{playbook}" if playbook else ""
         if self.engine == "pagefind":
             if page.file.src_uri not in self.pagefind_skip:
-                output = pagefind.mark_body(output, playbook or pagefind.OTHER_PAGES,
-                                            playbooks[playbook].label if playbook else "")
+                if self.holders is None:  # every generated page is written by now
+                    self.holders = page_holders(playbooks, written)
+                output = pagefind.mark_body(
+                    output, playbook or pagefind.OTHER_PAGES,
+                    playbooks[playbook].label if playbook else "",
+                    self.holders.get(page.file.src_uri, []) if playbook else None)
             return _MATERIAL_WORKER.sub(f"{ASSET_DIR}/{PAGEFIND_WORKER}{context}", output,
                                         count=1)
         if self.engine != "luodi":
