@@ -138,10 +138,10 @@ def fold_inherited(docs: list[dict], family: dict[str, dict]) -> list[dict]:
 
     Documents of playbooks of one family (a standard playbook and its forks, at any depth)
     that have the same place in their playbook (the path after /<id>/, and anchor), title,
-    text and (for a page) tags become the first one, the parent's, with `playbooks` listing every playbook
-    that holds it, parents first; the worker links a reader in a fork to the fork's own page.
-    A fork's section whose place exists in its parent with other content is marked `changed`.
-    Hand-written pages and playbooks with no relative are left as they are.
+    text and (for a page) tags become the first one, the parent's, with `playbooks` listing
+    every playbook that holds it, parents first; the worker links a reader in a fork to the
+    fork's own page. A fork's section whose place exists in an ancestor with other content is
+    marked `changed`. Hand-written pages are left as they are.
     """
     depth = {pb: info["depth"] for pb, info in family.items()}
     placed = []  # (playbook, place in it, position in the index, document)

@@ -62,7 +62,9 @@
   group.setAttribute("role", "group");
   group.setAttribute("aria-label", labels["search-scope"] || "Search in");
   var buttons = {};
-  [["own", String(labels["search-scope-own"] || "{playbook}").replace("{playbook}", name)],
+  // A function as the replacement: a playbook's name may hold "$&" and the like.
+  [["own", String(labels["search-scope-own"] || "{playbook}").replace("{playbook}",
+                                                                       function () { return name; })],
    ["all", labels["search-scope-all"] || "All playbooks"]].forEach(function (pair) {
     var button = document.createElement("button");
     button.type = "button";

@@ -35,7 +35,7 @@ def tag_index(playbooks: dict[str, Playbook], ctx_for: Callable[[Playbook], Cont
               body_of: Callable[[Playbook, PageSpec], str]) -> str:
     """Every playbook's pages by tag (see the module's docstring). `body_of(pb, spec)`: the
     Markdown of a generated page (the plugin's, or rendered anew)."""
-    place = {}  # (playbook id, page's place in it) → (spec, content)
+    place = {}  # (playbook id, page's place in it) → its tagged page
     for pb in playbooks.values():
         for spec in playbook_pages(pb):
             if spec.tags:
