@@ -217,3 +217,21 @@ def test_pagefind_results_name_their_playbook_and_stay_in_the_readers(pagefind_s
         assert not any(r["link"].startswith("standard/phases/execution/") for r in found)
     finally:
         stop()
+
+
+def test_labels_of_any_characters_reach_pagefind_as_data():
+    """A label with Pagefind's own separators (',', ':', '|') and markup stays one value."""
+    import html
+
+    label = 'R&D, "x":<b>|y'
+    marked = pagefind.mark_body('<article class="md-content__inner md-typeset">t</article>',
+                                "p", label, [("p", label), ("q", "Q")])
+    attributes = dict(re.findall(r'(data-luodi-[a-z]+)="([^"]*)"', marked))
+    assert html.unescape(attributes["data-luodi-label"]) == label
+    assert json.loads(html.unescape(attributes["data-luodi-holders"])) == [["p", label],
+                                                                         ["q", "Q"]]
+    assert "<b>" not in marked
+    # A fork's copy of its parent's page is not an original; a hand-written page is.
+    article = '<article class="md-content__inner md-typeset">t</article>'
+    assert "original:1" not in pagefind.mark_body(article, "q", "Q", None)
+    assert "original:1" in pagefind.mark_body(article)

@@ -85,12 +85,15 @@ function weight(sub) {
   return (sub.weighted_locations || []).reduce((sum, l) => sum + (l.balanced_score || 0), 0);
 }
 
-/** The playbooks holding the same page, parents first, as [id, label] (site/pagefind.py):
+/** The playbooks holding the same page, parents first, as [id, label] (JSON: site/pagefind.py):
  * on the page searched in every playbook, the page stands for its forks' copies. */
 function holders(data) {
-  const held = (data.meta && data.meta.holders) || "";
-  return held ? held.split("|").map(pair => [pair.split(":", 1)[0], pair.slice(pair.indexOf(":") + 1)])
-    : [];
+  try {
+    const held = JSON.parse((data.meta && data.meta.holders) || "[]");
+    return Array.isArray(held) ? held.filter(h => Array.isArray(h) && h.length === 2) : [];
+  } catch (err) {
+    return [];
+  }
 }
 
 /** A copy's URL in the reader's own playbook, where it holds the page. */

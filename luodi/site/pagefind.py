@@ -75,7 +75,7 @@ def mark_body(html: str, playbook: str = OTHER_PAGES, label: str = "",
     html = _ARTICLE.sub(lambda m: m.group(0).replace("<article ", marks, 1), html, count=1)
     if holders is None and playbook != OTHER_PAGES:
         return html  # a fork's copy of its parent's page
-    held = "|".join(f"{pb}:{name}" for pb, name in holders or [])
+    held = json.dumps([[pb, name] for pb, name in holders or []], ensure_ascii=False)
     mark = (f'<span data-pagefind-filter="original:1" data-pagefind-meta="holders'
             f'[data-luodi-holders]" data-luodi-holders="{html_escape(held)}"></span>')
     return _ARTICLE_START.sub(lambda m: m.group(0) + mark, html, count=1)
