@@ -101,7 +101,13 @@ def report(drift: Drift) -> list[str]:
     then = parent_then(drift)
     if then.values is None:
         lines.append(f"  parent then: unknown ({then.why})")
-    keys = sorted(drift.keys) if drift.kind == "override" else [None]
+    if drift.kind == "override":
+        keys = sorted(drift.keys)
+    elif then.values is not None:  # a removal: the keys the parent changed since
+        keys = sorted(k for k in {*then.values, *drift.parent_now}
+                      if then.values.get(k) != drift.parent_now.get(k))
+    else:
+        keys = [None]
     for key in keys:
         pad = "    " if key is not None else "  "
         now = drift.parent_now.get(key) if key is not None else drift.parent_now
@@ -115,7 +121,7 @@ def report(drift: Drift) -> list[str]:
         if then.values is not None:
             lines.append(f"{pad}parent then ({then.commit}, {then.date}): {_show(value)}")
         lines.append(f"{pad}parent now: {_show(now)}")
-        if key is not None:
+        if key is not None and drift.kind == "override":
             lines.append(f"{pad}this fork:  {_show(drift.fork_value.get(key))}")
     lines.append(f"  accept: luodi accept {drift.fork} {drift.obj_id}")
     return lines

@@ -89,7 +89,13 @@ def test_accept_a_removal_rewrites_the_hash_after_the_at_sign(upgraded, capsys):
                       encoding="utf-8")
     capsys.readouterr()
     assert main(["diff", "crm-rollout", "--drift"]) == 0
-    assert "replicate-legacy-reports: removal" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "replicate-legacy-reports: removal" in out
+    if shutil.which("git"):  # only what the parent changed since: its evidence
+        removal = out.split("replicate-legacy-reports: removal", 1)[1]
+        assert "  evidence:\n    parent then (" in removal
+        assert "parent now: 《范围确认单》中的报表清单" in removal
+        assert "title:" not in removal
     fork = upgraded / FORK
     before = fork.read_text(encoding="utf-8")
     assert main(["accept", "crm-rollout", "--all"]) == 0
