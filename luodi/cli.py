@@ -280,6 +280,12 @@ def _fail(prog: str, message: str, code: int = EXIT_PROBLEMS) -> int:
 def _load_clean(folder: str, prog: str, message: str = "fix the errors above first"):
     """Load the playbooks; on errors print them, then message ({count} = errors), and return
     None."""
+    result = _load_result(folder, prog, message)
+    return None if result is None else result.playbooks
+
+
+def _load_result(folder: str, prog: str, message: str = "fix the errors above first"):
+    """load_playbooks()'s whole result (playbooks, diagnostics, drifts), or None as above."""
     from .read import load_playbooks
 
     result = load_playbooks(folder)
@@ -289,7 +295,7 @@ def _load_clean(folder: str, prog: str, message: str = "fix the errors above fir
             print(diagnostic.format(), file=sys.stderr)
         _fail(prog, message.format(count=len(problems)))
         return None
-    return result.playbooks
+    return result
 
 
 def _pick(playbooks: dict, playbook_id: str, prog: str, where: str = ""):
@@ -342,15 +348,8 @@ def _new(args) -> int:
 
 def _drifts_of(folder: str, fork_id: str, prog: str):
     """The fork's drifts (read/overlay.py), or None after saying what is wrong."""
-    from .read import load_playbooks
-
-    result = load_playbooks(folder)
-    if errors(result.diagnostics):
-        for diagnostic in result.diagnostics:
-            print(diagnostic.format(), file=sys.stderr)
-        _fail(prog, "fix the errors above first")
-        return None
-    if not _pick(result.playbooks, fork_id, prog):
+    result = _load_result(folder, prog)
+    if result is None or not _pick(result.playbooks, fork_id, prog):
         return None
     return [d for d in result.drifts if d.fork == fork_id]
 
@@ -376,6 +375,9 @@ def _accept(args) -> int:
         done = accept(drifts)
     except AcceptError as exc:
         return _fail(prog, str(exc))
+    except OSError as exc:
+        return _fail(prog, f"cannot write {exc.filename}: {exc.strerror}; run luodi validate "
+                     "to see which overrides are still to accept")
     for line in done:
         print(line)
     print(f"accepted {len(done)} override(s) of {args.fork}"

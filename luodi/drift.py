@@ -19,6 +19,7 @@ from pathlib import Path
 import yaml
 
 from .read.overlay import Drift, content_hash
+from .text import visible
 
 
 class AcceptError(Exception):
@@ -128,8 +129,6 @@ def report(drift: Drift) -> list[str]:
 
 
 def _show(value) -> str:
-    from .text import visible
-
     if isinstance(value, str):
         return visible(value)
     return visible(yaml.safe_dump(value, allow_unicode=True, default_flow_style=True,
@@ -142,8 +141,8 @@ def accept(drifts: list[Drift]) -> list[str]:
     by_file: dict[str, list[Drift]] = {}
     for drift in drifts:
         by_file.setdefault(drift.at.path, []).append(drift)
-    done = []
-    for path, found in by_file.items():
+    done, rewritten = [], {}
+    for path, found in by_file.items():  # every file checked before any is written
         text = Path(path).read_text(encoding="utf-8")
         lines = text.splitlines(keepends=True)
         for drift in found:
@@ -155,7 +154,9 @@ def accept(drifts: list[Drift]) -> list[str]:
                                   "run luodi validate and try again")
             lines[drift.at.line - 1] = line[:at] + drift.now + line[at + len(drift.recorded):]
             done.append(f"{drift.at}: {drift.obj_id}: based on {drift.recorded} → {drift.now}")
-        _write(Path(path), "".join(lines))
+        rewritten[path] = "".join(lines)
+    for path, text in rewritten.items():
+        _write(Path(path), text)
     return done
 
 

@@ -1,4 +1,6 @@
+import errno
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -156,3 +158,30 @@ def page(browser):
     tab = context.new_page()
     yield tab
     context.close()
+
+
+@contextmanager
+def full_disk(monkeypatch):
+    """Within `with full_disk(monkeypatch):` every file opened with os.fdopen (Luodi's safe
+    writes) stops halfway through its first write, as on a full disk."""
+    import os
+
+    real_fdopen = os.fdopen
+
+    class HalfWritten:
+        def __init__(self, f):
+            self.f = f
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.f.close()
+
+        def write(self, data):
+            self.f.write(data[: len(data) // 2])
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(os, "fdopen", lambda fd, mode: HalfWritten(real_fdopen(fd, mode)))
+        yield

@@ -132,3 +132,21 @@ def test_accept_refuses_when_the_file_no_longer_holds_the_hash(upgraded):
     with pytest.raises(AcceptError, match="is no longer there"):
         accept([drift])
     assert fork.read_bytes() == before
+
+
+def test_accept_says_so_when_a_file_cannot_be_written(upgraded, capsys, monkeypatch):
+    import os
+
+    fork = upgraded / FORK
+    before = fork.read_bytes()
+
+    def refused(src, dst):
+        raise PermissionError(13, "Permission denied", str(dst))
+
+    monkeypatch.setattr(os, "replace", refused)
+    assert main(["accept", "crm-rollout", "--all"]) == 1
+    err = capsys.readouterr().err
+    assert "luodi accept: error: cannot write" in err and "Permission denied" in err
+    assert "Traceback" not in err and "bug in Luodi" not in err
+    assert fork.read_bytes() == before
+    assert not [p for p in fork.parent.iterdir() if p.name.startswith(".")]  # no temp file

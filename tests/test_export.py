@@ -2,7 +2,6 @@
 
 import csv
 import dataclasses
-import errno
 import io
 import json
 import os
@@ -12,6 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from conftest import full_disk
 from docx import Document
 from openpyxl import load_workbook
 
@@ -276,26 +276,7 @@ def test_interrupted_write_keeps_the_old_file(sample_tree, monkeypatch, capsys):
     out = Path("out")
     out.mkdir()
     (out / "c.csv").write_text("old", encoding="utf-8")
-    real_fdopen = os.fdopen
-
-    class HalfWritten:
-        """A file whose write stops halfway with a full disk."""
-
-        def __init__(self, f):
-            self.f = f
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            self.f.close()
-
-        def write(self, data):
-            self.f.write(data[: len(data) // 2])
-            raise OSError(errno.ENOSPC, "No space left on device")
-
-    with monkeypatch.context() as patched:
-        patched.setattr(os, "fdopen", lambda fd, mode: HalfWritten(real_fdopen(fd, mode)))
+    with full_disk(monkeypatch):
         assert main(["export", "checklist", "sample", "-o", "out/c.csv", "--force"]) == 1
     assert "No space left on device" in capsys.readouterr().err
     assert (out / "c.csv").read_text(encoding="utf-8") == "old"

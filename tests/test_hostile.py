@@ -385,31 +385,12 @@ def test_schema_output_never_overwrites_without_force(tmp_path, capsys):
 
 
 def test_schema_output_on_a_full_disk_leaves_every_file_whole(tmp_path, capsys, monkeypatch):
-    import os
+    from conftest import full_disk
 
     out = tmp_path / "schemas"
     assert main(["schema", "-o", str(out)]) == 0
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    real_fdopen = os.fdopen
-
-    class Full:
-        """A file whose write stops halfway with a full disk."""
-
-        def __init__(self, f):
-            self.f = f
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            self.f.close()
-
-        def write(self, data):
-            self.f.write(data[: len(data) // 2])
-            raise OSError(28, "No space left on device")
-
-    with monkeypatch.context() as patched:
-        patched.setattr(os, "fdopen", lambda fd, mode: Full(real_fdopen(fd, mode)))
+    with full_disk(monkeypatch):
         assert main(["schema", "-o", str(out), "--force"]) == 1
     assert "No space left on device" in capsys.readouterr().err
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # no half file, no temp

@@ -35,25 +35,23 @@ def tag_index(playbooks: dict[str, Playbook], ctx_for: Callable[[Playbook], Cont
               body_of: Callable[[Playbook, PageSpec], str]) -> str:
     """Every playbook's pages by tag (see the module's docstring). `body_of(pb, spec)`: the
     Markdown of a generated page (the plugin's, or rendered anew)."""
-    place = {}  # (playbook id, page's place in it) → its tagged page
-    for pb in playbooks.values():
-        for spec in playbook_pages(pb):
-            if spec.tags:
-                place[(pb.id, spec.src.split("/", 1)[1])] = spec
+    # Each playbook's tagged pages by their place in it (the path after /<id>/).
+    tagged = {pb.id: {spec.src.split("/", 1)[1]: spec for spec in playbook_pages(pb)
+                      if spec.tags} for pb in playbooks.values()}
+    said: dict[str, str] = {}  # source path → what the page says (each page read once)
 
     def content(pb: Playbook, spec: PageSpec) -> str:
-        return page_content(body_of(pb, spec))
+        if spec.src not in said:
+            said[spec.src] = page_content(body_of(pb, spec))
+        return said[spec.src]
 
     # Each tagged page, with the playbooks holding the same page (its parents' first).
     entries: list[dict] = []
     held: dict[tuple[str, str], dict] = {}  # (playbook id, place) → the entry listing it
     for pb in _parents_first(playbooks):
-        for spec in playbook_pages(pb):
-            if not spec.tags:
-                continue
-            where = spec.src.split("/", 1)[1]
-            parent = playbooks.get(pb.extends)
-            parent_spec = place.get((parent.id, where)) if parent else None
+        parent = playbooks.get(pb.extends)
+        for where, spec in tagged[pb.id].items():
+            parent_spec = tagged[parent.id].get(where) if parent else None
             if parent_spec is not None and parent_spec.tags == spec.tags and (
                     content(parent, parent_spec) == content(pb, spec)):
                 entry = held[(parent.id, where)]

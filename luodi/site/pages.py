@@ -60,6 +60,10 @@ class GeneratedPages:
                           f"the page of playbook '{pb.id}' that Luodi generates ({spec.src})")
             self.generated[spec.src] = (meta, text[len(front_matter(meta)):], spec.toc_depth)
 
+    def texts(self) -> dict[str, str]:
+        """Each generated page's Markdown below its front matter, by source path."""
+        return {src: body for src, (_, body, _) in self.generated.items()}
+
     def check(self, markdown: str, page) -> None:
         """A generated page must reach every plugin exactly as Luodi wrote it. mkdocs drops
         front matter it cannot parse without a word, and `render_macros: false` with it: that

@@ -142,8 +142,7 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         return env
 
     def on_post_page(self, output, page, config):
-        written = {src: text for src, (_, text, _) in self.pages.generated.items()}
-        return self.search.post_page(output, page, self.playbooks, written)
+        return self.search.post_page(output, page, self.playbooks, self.pages.texts)
 
     def on_build_error(self, error):
         self.work.close()

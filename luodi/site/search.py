@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from ..browser import ASSET_DIR, PAGEFIND_WORKER, SEARCH_WORKER
@@ -78,7 +79,7 @@ class Search:
         page.content = pagefind.ignore_excluded_blocks(page.content)
 
     def post_page(self, output: str, page, playbooks: dict[str, Playbook],
-                  written: dict[str, str]) -> str:
+                  written: Callable[[], dict[str, str]]) -> str:
         """Point Material's search box at Luodi's worker (Material lets a site bring its own),
         or at the Pagefind worker, marking the article as the part Pagefind indexes.
 
@@ -91,7 +92,7 @@ class Search:
         if self.engine == "pagefind":
             if page.file.src_uri not in self.pagefind_skip:
                 if self.holders is None:  # every generated page is written by now
-                    self.holders = page_holders(playbooks, written)
+                    self.holders = page_holders(playbooks, written())
                 output = pagefind.mark_body(
                     output, playbook or pagefind.OTHER_PAGES,
                     playbooks[playbook].label if playbook else "",
