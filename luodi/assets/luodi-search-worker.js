@@ -31,10 +31,12 @@
 
 const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
 const HAN = /\p{sc=Han}/u;
+const WORD = "\u0000";           // a sharded index's key of a word (search_shards.WORD)
 const ASCII_WORD = /^[a-z0-9][a-z0-9._+#-]*$/;
 const MAX_WORD = 10;          // longest vocabulary word tried when cutting a query
 const MAX_GROUPS = 40;        // result groups sent back (Material renders them lazily)
 const MAX_LABELS = 4;         // playbooks named on one result; more are counted
+const MAX_ENTRIES = 5;        // other sections listed under a page's best match
 
 let docs = [];                // prepared documents
 let vocabulary = new Set();   // words for cutting queries
@@ -44,6 +46,9 @@ let asciiTokens = [];         // every ASCII token of the index, once each
 let family = {};              // playbook id → {label, depth, parent, root}
 let labels = {};              // the worker's words, in the site's language
 let byLocation = new Map();   // every playbook's location of a document → the document
+let shards = null;            // a sharded index: documents are fetched per query (load())
+let byGroup = new Map();      // a sharded index: group number → its documents fetched
+let answering = 0;            // the latest query: an older one's answer is dropped
 // The page that started this worker names its playbook in the worker URL's fragment.
 const context = decodeURIComponent(((self.location || {}).hash || "").slice(1));
 let scope = "own";            // "own": the context's playbook and other pages; "all"
@@ -86,39 +91,23 @@ function setup({ config, docs: raw }) {
   for (const [id, info] of Object.entries(extra.playbooks || {}))  // version 1: id → depth
     family[id] = typeof info === "number" ? { label: id, depth: info, parent: "", root: id } : info;
   labels = extra.labels || {};
-  const allTokens = new Set();
-  docs = raw.map(doc => {
-    const rawTitle = decode(doc.title || ""), rawText = decode(doc.text || "");
-    const title = rawTitle.replace(/\u200b/g, "").trim();
-    const text = rawText.replace(/\u200b/g, "").replace(/\s+/g, " ").trim();
-    for (const word of (rawTitle + " " + rawText).split(separator)) {
+  shards = extra.shards && extra.shards.format === 1 ? openShards(extra.shards) : null;
+  const allTokens = new Set(shards ? extra.shards.tokens : []);
+  if (shards) for (const word of extra.shards.words) vocabulary.add(word);
+  docs = (shards ? [] : raw).map(doc => {
+    for (const word of (decode(doc.title || "") + " " + decode(doc.text || "")).split(separator)) {
       const w = normalize(word.trim());
       if (w.length > 1 && w.length <= MAX_WORD && HAN.test(w)) vocabulary.add(w);
     }
-    const [page, anchor] = doc.location.split("#");
-    const head = doc.location.split("/", 1)[0];
-    const playbook = head in family && doc.location.length > head.length ? head : "";
-    // Tags are HTML in the index, as titles are: text here, escaped once where shown (item()).
-    const tags = (doc.tags || []).map(tag => decode(String(tag)));
-    const prepared = {
-      location: doc.location, page, anchor: anchor || "", title, text,
-      tags, boost: doc.boost || 1, playbook,
-      members: playbook ? (doc.playbooks || [playbook]) : [],
-      rel: playbook ? doc.location.slice(playbook.length + 1) : doc.location,
-      changed: Boolean(doc.changed),
-      titleN: normalize(title), textN: normalize(text),
-      tagsN: tags.map(normalize),
-    };
-    // English words of each field, for prefix matching (kpi → KPI 指标).
-    prepared.ascii = { title: words(prepared.titleN), tags: words(prepared.tagsN.join(" ")),
-      text: words(prepared.textN) };
+    const prepared = prepare(doc);
     for (const field of Object.values(prepared.ascii))
       for (const token of field) allTokens.add(token);
     for (const location of locations(prepared)) byLocation.set(location, prepared);
     return prepared;
   });
   // A page's own H1 is indexed as a first section with the page's title: fold it into the
-  // page, so that the page itself is what a query finds.
+  // page, so that the page itself is what a query finds (luodi/search_shards.py does this for
+  // a sharded index).
   docs = docs.filter((doc, i) => {
     const page = byLocation.get(doc.page);
     const previous = docs[i - 1];
@@ -130,11 +119,8 @@ function setup({ config, docs: raw }) {
   });
   asciiTokens = [...allTokens];
   for (const doc of docs) {
-    doc.pageTitle = doc.anchor ? (byLocation.get(doc.page) || {}).title || "" : "";
-    // "超级用户/系统管理员" is both names; punctuation never counts inside a phrase.
-    doc.titles = [doc.titleN, ...doc.titleN.split(/[/／|]/).map(t => t.trim()).filter(Boolean)];
-    doc.titleP = squeeze(doc.titleN);
-    doc.textP = squeeze(doc.textN);
+    const page = doc.anchor ? byLocation.get(doc.page) : null;
+    complete(doc, page ? page.title : "", page ? page.tags : []);
   }
   for (const group of extra.synonyms || []) {
     const words = group.map(normalize);
@@ -145,11 +131,257 @@ function setup({ config, docs: raw }) {
   }
   for (const word of extra.terms || []) vocabulary.add(normalize(word));
   pinyin = extra.pinyin || [];
+  if (shards) {
+    // search_shards.lexicon(): the words with a posting of their own.
+    shards.lexicon = new Set([...extra.shards.words, ...extra.shards.tokens,
+      ...(extra.synonyms || []).flat().map(normalize), ...(extra.terms || []).map(normalize),
+      ...pinyin.map(row => normalize(row[0]))]);
+  }
 }
 
 /** Where a document is in each playbook that holds it. */
 function locations(doc) {
   return doc.playbook ? doc.members.map(pb => `${pb}/${doc.rel}`) : [doc.location];
+}
+
+/** A document of the index as the worker scores it. */
+function prepare(doc) {
+  const title = decode(doc.title || "").replace(/\u200b/g, "").trim();
+  const text = decode(doc.text || "").replace(/\u200b/g, "").replace(/\s+/g, " ").trim();
+  const [page, anchor] = doc.location.split("#");
+  const head = doc.location.split("/", 1)[0];
+  const playbook = head in family && doc.location.length > head.length ? head : "";
+  // Tags are HTML in the index, as titles are: text here, escaped once where shown (item()).
+  const tags = (doc.tags || []).map(tag => decode(String(tag)));
+  const prepared = {
+    location: doc.location, page, anchor: anchor || "", title, text,
+    tags, boost: doc.boost || 1, playbook,
+    members: playbook ? (doc.playbooks || [playbook]) : [],
+    rel: playbook ? doc.location.slice(playbook.length + 1) : doc.location,
+    changed: Boolean(doc.changed),
+    titleN: normalize(title), textN: normalize(text),
+    tagsN: tags.map(normalize),
+  };
+  // English words of each field, for prefix matching (kpi → KPI 指标).
+  prepared.ascii = { title: words(prepared.titleN), tags: words(prepared.tagsN.join(" ")),
+    text: words(prepared.textN) };
+  return prepared;
+}
+
+/** What a document needs once its text is final: its page's title and tags (a result's
+ * heading) and the forms of its title that ranking compares. */
+function complete(doc, pageTitle, pageTags) {
+  doc.pageTitle = doc.anchor ? pageTitle || "" : "";
+  doc.pageTags = pageTags || [];
+  // "超级用户/系统管理员" is both names; punctuation never counts inside a phrase.
+  doc.titles = [doc.titleN, ...doc.titleN.split(/[/／|]/).map(t => t.trim()).filter(Boolean)];
+  doc.titleP = squeeze(doc.titleN);
+  doc.textP = squeeze(doc.textN);
+}
+
+/* ------------------------------------------------------------------ shards */
+
+/*
+ * A sharded index (luodi/search_shards.py) holds no documents. A query fetches the postings of
+ * its words' characters and pairs of characters, keeps the groups of documents (documents with
+ * one text) that can hold every word, and fetches their records: locations, titles and tags.
+ * Texts come last and only where a result shows them: a document whose text is not fetched yet
+ * is ranked as if its text held every word its postings allow (an upper bound), and load()
+ * fetches texts until every result shown, and every section listed under it, is ranked on its
+ * real text. What is fetched stays for the next queries.
+ */
+function openShards(info) {
+  const root = new URL(`../../search/${info.dir}/`, self.location.href);
+  const empty = new Set(info.empty || []);
+  const cache = new Map();     // file name → promise of what it added
+  const fetchOnce = (name, use) => {
+    if (!cache.has(name)) cache.set(name, fetch(new URL(name, root)).then(r => {
+      if (!r.ok) throw new Error(`${name}: HTTP ${r.status}`);
+      return r.json();
+    }).then(use).catch(err => { cache.delete(name); throw err; }));
+    return cache.get(name);
+  };
+  const heads = info.heads;
+  const headOf = group => {  // the last chunk of records that starts at or before the group
+    let lo = 0, hi = heads.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (heads[mid] <= group) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  };
+  const waiting = new Map();   // text chunk → documents waiting for a text of it
+  const texts = new Map();     // text chunk → its texts, once fetched
+  return {
+    buckets: info.buckets, boost: info.boost || 1,
+    bucket: n => empty.has(n) ? Promise.resolve({}) : fetchOnce(`k${n}.json`, bucket => bucket),
+    records: group => {
+      const n = headOf(group);
+      return fetchOnce(`h${n}.json`, chunk => addGroups(chunk, heads[n], waiting, texts));
+    },
+    texts: n => fetchOnce(`t${n}.json`, chunk => {
+      texts.set(n, chunk);
+      for (const doc of waiting.get(n) || []) setText(doc, chunk[doc.textAt]);
+      waiting.delete(n);
+    }),
+  };
+}
+
+function addGroups({ pages, groups }, first, waiting, texts) {
+  groups.forEach(([chunk, at, records], i) => {
+    for (const record of records) {
+      const doc = prepare(expand(record, pages));
+      doc.group = first + i;
+      if (!byGroup.has(doc.group)) byGroup.set(doc.group, []);
+      byGroup.get(doc.group).push(doc);
+      const page = pages[record.p];
+      complete(doc, page ? decode(page[1]).replace(/\u200b/g, "").trim() : "",
+        page ? page[2].map(tag => decode(String(tag))) : []);
+      if (texts.has(chunk)) {
+        setText(doc, texts.get(chunk)[at]);
+      } else if (chunk >= 0) {
+        doc.textN = null;  // not fetched yet
+        doc.textChunk = chunk; doc.textAt = at;
+        if (!waiting.has(chunk)) waiting.set(chunk, []);
+        waiting.get(chunk).push(doc);
+      }
+      docs.push(doc);
+    }
+  });
+}
+
+/** A record of a chunk as the index's document (search_shards._compact()). */
+function expand(record, pages) {
+  const page = pages[record.p];
+  if (!page) return record;
+  const [location, title, tags] = page;
+  // A missing `playbooks` is the location's own: prepare() reads it so.
+  return { ...record, location: record.a ? `${location}#${record.a}` : location,
+    title: record.a ? record.title : title, tags: record.tags || tags };
+}
+
+function setText(doc, raw) {
+  const text = decode(raw || "").replace(/\u200b/g, "").replace(/\s+/g, " ").trim();
+  doc.text = text; doc.textN = normalize(text); doc.ascii.text = words(doc.textN);
+  doc.textP = squeeze(doc.textN);
+}
+
+/** The keys a word can only occur where all of them do: its pairs of characters (or it). */
+const keyCache = new Map();
+function keysOf(word) {
+  let keys = keyCache.get(word);
+  if (!keys) {
+    keys = pairs(word);
+    if (keyCache.size > 5000) keyCache.clear();
+    keyCache.set(word, keys);
+  }
+  return keys;
+}
+
+function pairs(word) {
+  const chars = Array.from(word);
+  if (chars.length < 2) return chars;
+  return chars.slice(1).map((ch, i) => chars[i] + ch).filter(key => key !== " ");
+}
+
+/** The worker's side of search_shards.key_hash: FNV-1a over UTF-16 code units. */
+function keyHash(key) {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+/**
+ * Fetch what the query's results are made of (both readings of the query, parse()).
+ *
+ * Postings say, for each key, which groups hold it in a title or tag and which in their text.
+ * Records are fetched for the groups where some word can be in a title or tag; a group that
+ * can match only in its text ranks below `bound` (6 a word and 10 a phrase, times the largest
+ * boost), so its records are fetched only when fewer results than that are found. Texts are
+ * fetched until every result shown is ranked on its own text (shown()).
+ */
+async function load(query) {
+  const readings = query.phrased ? [query, query.phrased] : [query];
+  const alternatives = new Set();
+  for (const reading of readings)
+    for (const word of reading.words) for (const alternative of word.alternatives) alternatives.add(alternative);
+  // A word of the lexicon has a key of its own; another, or one whose key is missing (the
+  // worker normalized it otherwise), its pairs of characters.
+  const keyed = new Map();  // alternative → its keys
+  const postings = new Map();
+  const fetchKeys = list => Promise.all(list.filter(key => !postings.has(key)).map(async key => {
+    const found = (await shards.bucket(keyHash(key) % shards.buckets))[key];
+    postings.set(key, found ? { title: fromGaps(found[0]), text: fromGaps(found[1]) } : null);
+  }));
+  await fetchKeys([...alternatives].filter(a => shards.lexicon.has(a)).map(a => WORD + a));
+  for (const alternative of alternatives)
+    if (postings.get(WORD + alternative)) keyed.set(alternative, [WORD + alternative]);
+  await fetchKeys([...alternatives].filter(a => !keyed.has(a)).flatMap(keysOf));
+  for (const alternative of alternatives)
+    if (!keyed.has(alternative)) keyed.set(alternative, keysOf(alternative));
+  const none = { title: new Set(), text: new Set() };
+  const listOf = key => postings.get(key) || none;
+  const holds = (field, group, alternative) =>
+    keyed.get(alternative).every(key => listOf(key)[field].has(group));
+  const titled = new Set(), untitled = new Set();
+  let bound = 0;
+  for (const reading of readings) {
+    reading.possible = (group, alternative) => holds("text", group, alternative);
+    let found = null;
+    for (const { alternatives } of reading.words) {
+      const holding = new Map();  // group → whether a title or tag can hold the word
+      for (const field of ["title", "text"])
+        for (const group of rarest(alternatives, keyed, listOf, field))
+          if (alternatives.some(alternative => holds(field, group, alternative)))
+            holding.set(group, holding.get(group) || field === "title");
+      found = found ? new Map([...found].filter(([g]) => holding.has(g))
+        .map(([g, titledSoFar]) => [g, titledSoFar || holding.get(g)])) : holding;
+      if (!found.size) break;
+    }
+    for (const [group, isTitled] of found || []) (isTitled ? titled : untitled).add(group);
+    const single = reading.words.length === 1 && reading.parts.length === 1;
+    bound = Math.max(bound, 6 * reading.words.length + (single ? 0 : 10 * reading.parts.length));
+  }
+  bound *= shards.boost * 1.02;  // the largest preference()
+  const fetchTexts = async () => {
+    for (let round = 0; round < 1000; round++) {
+      const missing = new Set(shown(query).filter(doc => doc.textN === null).map(doc => doc.textChunk));
+      if (!missing.size) return;
+      await Promise.all([...missing].map(n => shards.texts(n)));
+    }
+  };
+  // Only documents of these groups can match: the query ranks them, not every document.
+  const pool = () => [...titled, ...untitled].flatMap(group => byGroup.get(group) || []);
+  await Promise.all([...titled].map(group => shards.records(group)));
+  query.pool = pool();
+  await fetchTexts();
+  if (untitled.size) {
+    const groups = ranked(query);
+    if (groups.length < MAX_GROUPS || groups[groups.length - 1].value < bound) {
+      await Promise.all([...untitled].map(group => shards.records(group)));
+      query.pool = pool();
+      await fetchTexts();
+    }
+  }
+}
+
+function fromGaps(gaps) {
+  let at = 0;
+  return new Set(gaps.map(gap => (at += gap)));
+}
+
+/** Groups that may hold one of the alternatives in a field: the union of each one's rarest key. */
+function* rarest(alternatives, keyed, listOf, field) {
+  const seen = new Set();
+  for (const alternative of alternatives) {
+    const lists = keyed.get(alternative).map(key => listOf(key)[field]);
+    if (!lists.length) continue;
+    const smallest = lists.reduce((a, b) => a.size <= b.size ? a : b);
+    for (const group of smallest) if (!seen.has(group)) { seen.add(group); yield group; }
+  }
 }
 
 /* ------------------------------------------------------------------ scope */
@@ -205,7 +437,7 @@ try {
     const wanted = ev.data && ev.data.scope;
     if ((wanted !== "own" && wanted !== "all") || wanted === scope) return;
     scope = wanted;
-    if (lastQuery !== null && docs.length) postMessage({ type: RESULT, data: search(lastQuery) });
+    if (lastQuery !== null) answer(lastQuery);
   };
   channel.postMessage({ hello: true });  // pages answer with the reader's choice
 } catch (err) {
@@ -307,7 +539,9 @@ function words(text) {
   return [...new Set([...text.matchAll(/[a-z0-9][a-z0-9._+#-]*/g)].map(m => m[0]))];
 }
 
-function occurs(doc, alternative, field) {
+function occurs(doc, alternative, field, query) {
+  // A text not fetched yet (a sharded index): whatever its postings allow.
+  if (field === "text" && doc.textN === null) return query.possible(doc.group, alternative);
   if (ASCII_WORD.test(alternative))
     return doc.ascii[field].some(token => token.startsWith(alternative));
   if (field === "tags") return doc.tagsN.some(tag => tag.includes(alternative));
@@ -340,9 +574,9 @@ function scoreWords(doc, query) {
       let s = 0;
       if (doc.titles.includes(alternative)) s = single ? 120 : 45;
       else if (doc.titles.some(t => t.startsWith(alternative))) s = single ? 105 : 42;
-      else if (occurs(doc, alternative, "title")) s = 40;
-      else if (occurs(doc, alternative, "tags")) s = 20;
-      else if (occurs(doc, alternative, "text")) s = 6;
+      else if (occurs(doc, alternative, "title", query)) s = 40;
+      else if (occurs(doc, alternative, "tags", query)) s = 20;
+      else if (occurs(doc, alternative, "text", query)) s = 6;
       if (s * weight > best) {
         best = s * weight;
         inTitle = s >= 40 ? alternative.length : 0;
@@ -362,7 +596,7 @@ function scoreWords(doc, query) {
       const phrase = squeeze(part);
       if (phrase.length < 2 || phrase === part && !HAN.test(part)) continue;
       if (doc.titleP.includes(phrase)) total += 40;
-      else if (doc.textP.includes(phrase)) total += 10;
+      else if (doc.textN === null || doc.textP.includes(phrase)) total += 10;
     }
   }
   return total * doc.boost * preference(doc);
@@ -419,15 +653,22 @@ function item(doc, value, query, mark, title) {
   };
 }
 
-function search(raw) {
-  lastQuery = raw;
-  const query = parse(raw);
-  if (!query.words.length) return { items: [] };
-  const mark = highlighter(query);
+/**
+ * The result groups a query shows, best first: one per page (at most MAX_GROUPS), each with its
+ * best match and the page's other matching sections (entries), and, from a page of no playbook,
+ * grouped by playbook.
+ */
+function ranked(query) {
   const scored = [];
-  for (const doc of docs) {
+  // A sharded index: the documents that can match (load()), each ranked once on its text.
+  const known = query.known || (query.known = new Map());
+  for (const doc of query.pool || docs) {
     if (!inScope(doc)) continue;
-    const value = score(doc, query);
+    let value = known.get(doc);
+    if (value === undefined) {
+      value = score(doc, query);
+      if (doc.textN !== null) known.set(doc, value);
+    }
     if (value > 0) scored.push([doc, value]);
   }
   scored.sort((a, b) => b[1] - a[1] || a[0].location.localeCompare(b[0].location));
@@ -457,23 +698,35 @@ function search(raw) {
     ordered = ordered.map((group, i) => [group, i]).sort((a, b) => a[0].rank - b[0].rank || a[1] - b[1])
       .map(([group]) => group);
   }
+  for (const group of ordered) group.entries = group.entries.slice(0, MAX_ENTRIES);
+  return ordered;
+}
+
+/** The documents a query's results show. */
+function shown(query) {
+  return ranked(query).flatMap(({ best, entries }) => [best, ...entries.map(([doc]) => doc)]);
+}
+
+function search(raw, query = parse(raw)) {
+  lastQuery = raw;
+  if (!query.words.length) return { items: [] };
+  const mark = highlighter(query);
   const items = [];
-  for (const { best, value, entries } of ordered) {
+  for (const { best, value, entries } of ranked(query)) {
     // Material shows a group's page entry as its heading (with the page's text only when no
     // section scored as high), then its best sections with their own text, then the others
     // folded away. The best match is flagged for tools that read the worker's answers.
     // Sections score below the best match, so that Material folds them away under it.
-    const sections = entries.slice(0, 5).map(([doc, v]) =>
+    const sections = entries.map(([doc, v]) =>
       item(doc, Math.min(v, value * 0.999), query, mark, mark(doc.title)));
     if (!best.anchor) {
       items.push([{ ...item(best, value, query, mark, mark(best.title) + badge(best)), best: true },
         ...sections]);
       continue;
     }
-    const page = byLocation.get(best.page);
     const heading = { ...item(best, value, query, mark, ""), location: locate(best).split("#")[0],
-      title: escapeHTML(best.pageTitle || (page || {}).title || best.page) + badge(best),
-      text: "", tags: page ? page.tags.map(tag => mark(tag)) : [] };
+      title: escapeHTML(best.pageTitle || best.page) + badge(best),
+      text: "", tags: best.pageTags.map(tag => mark(tag)) };
     items.push([heading, { ...item(best, value, query, mark, mark(best.title)), best: true },
       ...sections]);
   }
@@ -481,6 +734,20 @@ function search(raw) {
 }
 
 /* ------------------------------------------------------------------ protocol */
+
+/** Answer a query; with a sharded index, once what it can match is fetched. */
+async function answer(raw) {
+  const mine = ++answering;
+  lastQuery = raw;
+  try {
+    const query = parse(raw);
+    if (shards) await load(query);
+    if (mine === answering) postMessage({ type: RESULT, data: search(raw, query) });
+  } catch (err) {
+    console.warn("Luodi search: cannot answer", raw, err);
+    if (mine === answering) postMessage({ type: RESULT, data: { items: [] } });
+  }
+}
 
 addEventListener("message", ev => {
   const message = ev.data;
@@ -490,12 +757,7 @@ addEventListener("message", ev => {
       postMessage({ type: READY });
       break;
     case QUERY:
-      try {
-        postMessage({ type: RESULT, data: search(message.data) });
-      } catch (err) {
-        console.warn("Luodi search: cannot answer", message.data, err);
-        postMessage({ type: RESULT, data: { items: [] } });
-      }
+      answer(message.data);
       break;
     default:
       break;

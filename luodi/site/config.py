@@ -21,3 +21,7 @@ class LuodiConfig(base.Config):
     cutting, AND, synonyms, pinyin, item anchors), Material's stock lunr worker, or Pagefind
     (a chunked index fetched per query, for very large sites; needs `luodi[pagefind]` and HTTP:
     an offline build falls back to Luodi's worker). docs/guide/search.md compares them."""
+    search_shards = c.Choice(("auto", "always", "never"), default="auto")
+    """Luodi's worker: split the search index into files that a query fetches as it needs them
+    (`always`), keep it in one file (`never`), or split it when it is larger than 1 MB (`auto`).
+    An offline build keeps one file: it cannot fetch."""

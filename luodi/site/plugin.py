@@ -90,7 +90,7 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         self.load(config)
         self.nav_titles = _nav_titles(config.nav)  # hand-written pages' names, for pinyin
         self.pages.configure(self.playbooks, config, self.config.nav)
-        self.search.configure(config, self.config.search)
+        self.search.configure(config, self.config.search, self.config.search_shards)
         self.reader.configure(config)
         self.aliases.configure(self.playbooks)
         self.anchors.load_baseline(config, self.config.anchors_baseline)

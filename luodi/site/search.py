@@ -12,18 +12,23 @@ from __future__ import annotations
 import json
 import logging
 import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 from ..browser import ASSET_DIR, PAGEFIND_WORKER, SEARCH_WORKER
 from ..model import Playbook
 from ..search import enrich_index, label_titles, page_holders, search_extras
+from ..search_shards import SHARD_DIR, shard
 from . import pagefind
 from .work import Work
 
 log = logging.getLogger("mkdocs.plugins.luodi")
 # Material names its search worker in each page's configuration (a hashed file name).
 _MATERIAL_WORKER = re.compile(r"assets/javascripts/workers/search\.[0-9a-f]+\.min\.js")
+# `search_shards: auto` splits an index larger than this (JSON as written): below it, one
+# file is as quick to fetch as the first query's shards.
+SHARD_ABOVE = 1_000_000
 
 
 def offline_enabled(config) -> bool:
@@ -41,12 +46,14 @@ class Search:
         self.pagefind_skip: set[str] = set()  # pages the author excluded from search
         self.job: int | None = None  # the search extras' job (Luodi's worker)
         self.holders: dict | None = None  # Pagefind: which playbooks hold each page
+        self.shards = "auto"  # Luodi's worker: search_shards
 
-    def configure(self, config, engine: str) -> None:
+    def configure(self, config, engine: str, shards: str = "auto") -> None:
         """The engine of this build. Pagefind fetches its index over HTTP, which a site opened
         from the file system (the offline build) does not have: there Luodi's worker, which
         reads the index from a script, answers instead."""
         self.engine = engine
+        self.shards = "never" if offline_enabled(config) else shards
         self.pagefind_binary = None
         self.pagefind_skip = set()
         self.job = None
@@ -118,7 +125,27 @@ class Search:
         elif self.engine == "luodi" and index.exists():
             extras = work.result(self.job, "the search index's extras")
             data = enrich_index(json.loads(index.read_text(encoding="utf-8")), extras)
+            text = _dumps(data)
+            if self.shards == "always" or (self.shards == "auto"
+                                           and len(text.encode("utf-8")) > SHARD_ABOVE):
+                data, files = shard(data)
+                _write_shards(index.parent, files)
+                log.info("search: index split into %d files (search/%s/)", len(files), SHARD_DIR)
         else:
             return
-        index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")),
-                         encoding="utf-8")
+        index.write_text(_dumps(data), encoding="utf-8")
+
+
+def _dumps(data) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _write_shards(search_dir: Path, files: dict[str, str]) -> None:
+    """The shard files, in a folder of their own that holds nothing else (an earlier build's
+    files are removed: their numbers would not match)."""
+    folder = search_dir / SHARD_DIR
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    for name, text in files.items():
+        (search_dir / name).write_text(text, encoding="utf-8")
