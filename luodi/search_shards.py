@@ -116,9 +116,13 @@ def vocabulary(docs: Iterable[dict], separator: str) -> tuple[list[str], list[st
     split = re.compile(separator)
     words: set[str] = set()
     tokens: set[str] = set()
+    seen: set[str] = set()  # words as written: the same ones come back in every copy
     for doc in docs:
         title, text = decode(doc.get("title", "")), decode(doc.get("text", ""))
         for word in split.split(f"{title} {text}"):
+            if word in seen:
+                continue
+            seen.add(word)
             w = normalize(word.strip())
             if 1 < len(w) <= _MAX_WORD and _HAN.search(w):
                 words.add(w)
@@ -176,15 +180,24 @@ class _Finder:
     def __init__(self, words: set[str]):
         self.words = words
         self.prefixes = {w[:n] for w in words for n in range(1, len(w) + 1)}
+        self.known: dict[str, set[str]] = {}  # titles and tags come back in every section
+
+    def cached(self, text: str) -> set[str]:
+        """The words' keys and the keys of pairs of characters (keys()) of a short text."""
+        found = self.known.get(text)
+        if found is None:
+            found = self.known[text] = self(text) | keys(text)
+        return found
 
     def __call__(self, text: str) -> set[str]:
+        """The words' keys (WORD + word)."""
         found = set()
         prefixes, words = self.prefixes, self.words
         for i in range(len(text)):
             j = i + 1
             while j <= len(text) and text[i:j] in prefixes:
                 if text[i:j] in words:
-                    found.add(text[i:j])
+                    found.add(WORD + text[i:j])
                 j += 1
         return found
 
@@ -212,13 +225,13 @@ def shard(index: dict) -> tuple[dict, dict[str, str]]:
     texts = _Packer(TEXT_BYTES)
     for number, (text, records) in enumerate(groups.items()):
         body = text_field(text)
-        for key in keys(body) | {WORD + w for w in find(body)}:
+        for key in keys(body) | find(body):
             in_texts.setdefault(key, []).append(number)
-        fields = [normalize(title_text(r.get("title", ""))) for r in records]
-        fields += [tag_field(tag) for r in records for tag in r.get("tags") or ()]
+        fields = {normalize(title_text(r.get("title", ""))) for r in records}
+        fields.update(tag_field(tag) for r in records for tag in r.get("tags") or ())
         found: set[str] = set()
         for field in fields:
-            found |= keys(field) | {WORD + w for w in find(field)}
+            found |= find.cached(field)
         for key in found:
             in_titles.setdefault(key, []).append(number)
         # An empty text needs no fetching: -1.
