@@ -24,6 +24,7 @@ from .render.pages import page_content
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _MAX_TERM = 10  # the worker tries words up to this many characters
+_SUFFIX = re.compile(r"[\W\d_]*")  # a number or punctuation after a term
 
 
 def synonym_groups(playbooks: Iterable[Playbook]) -> list[list[str]]:
@@ -63,9 +64,19 @@ _PINYIN: dict[str, tuple[str, str]] = {}
 
 
 def pinyin_table(terms: Iterable[str]) -> list[list[str]]:
-    """[term, full pinyin, initials] for every term with at least two Chinese characters."""
+    """[term, full pinyin, initials] for every term with at least two Chinese characters, but
+    one that is a shorter term plus a number or punctuation (验收确认书·2 beside 验收确认书,
+    as copies and numbered titles are): what it would find, the shorter one finds."""
+    terms = set(terms)
+    by_chinese: dict[str, list[str]] = {}
+    for term in sorted(terms, key=lambda t: (len(t), t)):
+        chinese = "".join(ch for ch in term if _HAN.match(ch))
+        kept = by_chinese.setdefault(chinese, [])
+        if not any(term.startswith(shorter) and _SUFFIX.fullmatch(term[len(shorter):])
+                   for shorter in kept):
+            kept.append(term)
     rows = []
-    for term in sorted(set(terms)):
+    for term in sorted(t for kept in by_chinese.values() for t in kept):
         chinese = "".join(ch for ch in term if _HAN.match(ch))
         if len(chinese) < 2:
             continue

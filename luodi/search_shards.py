@@ -26,6 +26,7 @@ one that matches only in its text, on a page whose records were not needed.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import unicodedata
@@ -248,9 +249,15 @@ def shard(index: dict) -> tuple[dict, dict[str, str]]:
             _gaps(in_titles.get(key, [])), _gaps(in_texts.get(key, []))]
     for number, bucket in buckets.items():
         files[f"{SHARD_DIR}/k{number}.json"] = _dumps(bucket)
+    # The files' version goes into their URLs: a browser that kept an earlier build's files
+    # (numbered otherwise) asks for new ones.
+    version = hashlib.sha256()
+    for name in sorted(files):
+        version.update(f"{name}\0{files[name]}\0".encode())
     slim = dict(index, docs=[])
     slim["config"] = dict(config, luodi=dict(config.get("luodi", {}), shards={
-        "format": FORMAT, "dir": SHARD_DIR, "buckets": BUCKETS, "heads": heads.starts,
+        "format": FORMAT, "dir": SHARD_DIR, "version": version.hexdigest()[:16],
+        "buckets": BUCKETS, "heads": heads.starts, "texts": _gaps(texts.starts),
         "groups": len(groups), "documents": len(docs), "words": words, "tokens": tokens,
         "boost": max((d.get("boost") or 1 for d in docs), default=1),
         "empty": [n for n in range(BUCKETS) if n not in buckets]}))

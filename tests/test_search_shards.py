@@ -254,7 +254,12 @@ def test_the_search_box_fetches_a_part_of_a_sharded_index(page, two_sites, query
     first = page.eval_on_selector_all(".md-search-result__item", BEST_LINKS)[0]
     assert first.split("?")[0].split("#")[0] + ("#" + first.split("#")[1] if "#" in first else "") \
         == f"{url}sharded/standard/{expected}"
-    shards = [u.split(f"/{SHARD_DIR}/", 1)[1] for u in fetched if f"/search/{SHARD_DIR}/" in u]
+    version = json.loads((served / "sharded" / SEARCH / "search_index.json").read_text(
+        "utf-8"))["config"]["luodi"]["shards"]["version"]
+    urls = [u.split(f"/{SHARD_DIR}/", 1)[1] for u in fetched if f"/search/{SHARD_DIR}/" in u]
+    # Each URL names the build's version of the files, so that no browser mixes two builds.
+    assert urls and all(u.endswith(f"?v={version}") for u in urls), urls
+    shards = [u.split("?")[0] for u in urls]
     folder = served / "sharded" / SEARCH / SHARD_DIR
     assert any(name.startswith("t") for name in shards) and any(n.startswith("h") for n in shards)
     # What the query downloaded, compressed as a server sends it, against the whole index.

@@ -37,6 +37,7 @@ const MAX_WORD = 10;          // longest vocabulary word tried when cutting a qu
 const MAX_GROUPS = 40;        // result groups sent back (Material renders them lazily)
 const MAX_LABELS = 4;         // playbooks named on one result; more are counted
 const MAX_ENTRIES = 5;        // other sections listed under a page's best match
+const MAX_LIKELY = 16;        // text files fetched with the records, before ranking
 
 let docs = [];                // prepared documents
 let vocabulary = new Set();   // words for cutting queries
@@ -195,18 +196,19 @@ function openShards(info) {
   const empty = new Set(info.empty || []);
   const cache = new Map();     // file name → promise of what it added
   const fetchOnce = (name, use) => {
-    if (!cache.has(name)) cache.set(name, fetch(new URL(name, root)).then(r => {
+    if (!cache.has(name)) cache.set(name, fetch(new URL(`${name}?v=${info.version}`, root)).then(r => {
       if (!r.ok) throw new Error(`${name}: HTTP ${r.status}`);
       return r.json();
     }).then(use).catch(err => { cache.delete(name); throw err; }));
     return cache.get(name);
   };
   const heads = info.heads;
-  const headOf = group => {  // the last chunk of records that starts at or before the group
-    let lo = 0, hi = heads.length - 1;
+  const textStarts = [...fromGaps(info.texts || [])];
+  const chunkOf = (starts, group) => {  // the last chunk that starts at or before the group
+    let lo = 0, hi = starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (heads[mid] <= group) lo = mid; else hi = mid - 1;
+      if (starts[mid] <= group) lo = mid; else hi = mid - 1;
     }
     return lo;
   };
@@ -215,8 +217,10 @@ function openShards(info) {
   return {
     buckets: info.buckets, boost: info.boost || 1,
     bucket: n => empty.has(n) ? Promise.resolve({}) : fetchOnce(`k${n}.json`, bucket => bucket),
+    // The chunk of texts that holds a group's text (if it has one).
+    textOf: group => chunkOf(textStarts, group),
     records: group => {
-      const n = headOf(group);
+      const n = chunkOf(heads, group);
       return fetchOnce(`h${n}.json`, chunk => addGroups(chunk, heads[n], waiting, texts));
     },
     texts: n => fetchOnce(`t${n}.json`, chunk => {
@@ -355,7 +359,11 @@ async function load(query) {
   };
   // Only documents of these groups can match: the query ranks them, not every document.
   const pool = () => [...titled, ...untitled].flatMap(group => byGroup.get(group) || []);
-  await Promise.all([...titled].map(group => shards.records(group)));
+  // The texts of the groups that match in a title come with their records, in one round: they
+  // are the results shown, most of the time (a few files at most; load() fetches what is left).
+  const likely = new Set([...titled].map(group => shards.textOf(group)));
+  await Promise.all([...[...titled].map(group => shards.records(group)),
+    ...(likely.size <= MAX_LIKELY ? [...likely].map(n => shards.texts(n)) : [])]);
   query.pool = pool();
   await fetchTexts();
   if (untitled.size) {
@@ -619,15 +627,17 @@ function highlighter(query) {
     ? `<mark data-md-highlight>${escapeHTML(piece)}</mark>` : escapeHTML(piece)).join("");
 }
 
-/** Where offset `at` of normalize(text) falls in text: NFKC changes lengths (… → ...). */
+/** Where offset `at` of normalize(text) falls in text: NFKC changes lengths (… → ...). The
+ * longest prefix that normalizes to at most `at` characters, found by halving (a loop over the
+ * characters took a third of a second for one answer with long texts). */
 function originalOffset(text, at) {
-  let seen = 0, offset = 0;
-  for (const ch of text) {
-    seen += normalize(ch).length;
-    if (seen > at) return offset;
-    offset += ch.length;
+  let lo = 0, hi = text.length;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (normalize(text.slice(0, mid)).length <= at) lo = mid; else hi = mid - 1;
   }
-  return offset;
+  // Not between the two halves of a surrogate pair.
+  return lo > 0 && /[\ud800-\udbff]/.test(text[lo - 1]) ? lo - 1 : lo;
 }
 
 function teaser(text, query) {
