@@ -55,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
         "schema", help="print or write the JSON Schema of the playbook format",
         description="Print the JSON Schema of one file kind, or write all of them to a folder "
                     "(editors use them through '# yaml-language-server: $schema=…').")
-    schema.add_argument("kind", nargs="?", choices=["playbook", "phase", "role", "form"],
+    schema.add_argument("kind", nargs="?", choices=["playbook", "phase", "role", "form", "status"],
                         help="file kind to print")
     schema.add_argument("-o", "--output-dir",
                         help="write every kind as <kind>.schema.json and <kind>.fork.schema.json")
@@ -138,6 +138,21 @@ def _fork_parsers(commands) -> None:
     accept.add_argument("--all", action="store_true", help="every drifted override of FORK")
     playbooks_option(accept)
 
+    status = commands.add_parser(
+        "status", help="a project's readiness from its status.yaml (进度与阶段门)",
+        description="Print each phase's gate (Must items done, exit criteria met, forms "
+                    "signed) and what is missing for the current one, with file:line. With "
+                    "--gate PHASE, only that gate, and the exit code says whether it is met: "
+                    "CI can block a go-live merge.",
+        epilog="Exit codes: 0 shown (with --gate: the gate is met), 1 the gate is not met or a "
+               "problem, 2 usage error.")
+    status.add_argument("playbook", metavar="PLAYBOOK", help="id of the playbook, e.g. "
+                                                             "crm-rollout")
+    status.add_argument("--gate", metavar="PHASE", help="id of the phase whose gate to check")
+    status.add_argument("--format", choices=["text", "json", "md"], default="text",
+                        help="text (default), json, or md (Markdown, for a CI job summary)")
+    playbooks_option(status)
+
     explain = commands.add_parser(
         "explain", help="show where each field of an object came from (溯源)",
         description="Print every field of the object with id ID in PLAYBOOK and the "
@@ -192,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     except ExtensionError as exc:
         return _fail("luodi", str(exc))
     parser = _parser()
+
     try:
         args = parser.parse_args(argv)
     except _UsageError:
@@ -204,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return {"validate": _validate, "schema": _schema, "export": _export, "new": _new,
                 "diff": _diff, "explain": _explain, "render": _render,
-                "accept": _accept}[args.command](args)
+                "accept": _accept, "status": _status}[args.command](args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -410,6 +426,29 @@ def _diff(args) -> int:
     print(f"{child.id} against {child.extends}: {len(lines)} change(s)")
     for line in lines:
         print(line)
+    return EXIT_OK
+
+
+def _status(args) -> int:
+    import json
+
+    from .status import readiness, report_markdown, report_text
+
+    playbooks = _load_clean(args.playbooks, "luodi status")
+    playbook = playbooks and _pick(playbooks, args.playbook, "luodi status")
+    if not playbook:
+        return EXIT_PROBLEMS
+    if args.gate and args.gate not in playbook.index["phase"]:
+        return _fail("luodi status", f"no phase '{visible_id(args.gate)}' in '{playbook.id}'"
+                     f"{did_you_mean(args.gate, playbook.index['phase'])}")
+    data = readiness(playbook, args.gate)
+    if args.format == "json":
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        report = report_markdown if args.format == "md" else report_text
+        print("\n".join(visible(line) for line in report(data, bool(args.gate))))
+    if args.gate:
+        return EXIT_OK if data["gates"][0]["met"] else EXIT_PROBLEMS
     return EXIT_OK
 
 

@@ -82,6 +82,13 @@ CODES: dict[str, Code] = {c.name: c for c in (
        "version of the parent's object it was made against (based_on, id@version)."),
     _C("drift", "warning", "The parent changed an object under a fork's override or removal "
        "since it was made."),
+    # status.yaml (a project's state)
+    _C("status-unknown-id", "error", "status.yaml names an item, phase, form or exit criterion "
+       "the playbook does not have (with the closest one)."),
+    _C("status-removed", "error", "status.yaml names an item the fork removed."),
+    _C("status-bad-date", "error", "A date in status.yaml that is not a date (YYYY-MM-DD)."),
+    _C("status-no-evidence", "warning", "A Must item marked done in status.yaml without its "
+       "evidence."),
     # the site
     _C("macro", "error", "A macro of Luodi's called wrongly on a hand-written page.",
        "test_hostile.py::test_a_macro_mistake_on_a_hand_written_page_names_the_page_and_line"),

@@ -32,7 +32,9 @@ GoalKind = Literal["pain-point", "objective", "governance"]
 RiskCategory = Literal["technical", "organizational", "budget"]
 Level = Literal["low", "medium", "high"]
 ModuleFormat = Literal["manual", "video", "drill", "workshop"]
+ItemState = Literal["todo", "doing", "done", "blocked", "n/a"]
 PRIORITIES: tuple[str, ...] = get_args(Priority)
+ITEM_STATES: tuple[str, ...] = get_args(ItemState)
 GOAL_KINDS: tuple[str, ...] = get_args(GoalKind)
 RISK_CATEGORIES: tuple[str, ...] = get_args(RiskCategory)
 RACI_LETTERS = {"responsible": "R", "accountable": "A", "consulted": "C", "informed": "I"}
@@ -69,6 +71,12 @@ def spec(doc: str, *, default=..., ref: str | None = None, pattern: str | None =
     if isinstance(default, (list, dict)):
         return field(default_factory=type(default), metadata=meta)
     return field(default=default, metadata=meta)
+
+
+def date_spec(doc: str):
+    """A calendar date, YYYY-MM-DD; an unquoted date in YAML is read as the same text."""
+    return field(default="", metadata={"doc": doc, "ref": None, "pattern": None,
+                                       "example": '"2026-03-02"', "date": True})
 
 
 def ident(doc: str = "Stable identifier: lowercase ASCII kebab-case; it becomes the URL or anchor.",
@@ -403,6 +411,8 @@ class Playbook(Node):
     phases: tuple[Phase, ...] = field(default=(), metadata={"internal": True})
     roles: tuple[Role, ...] = field(default=(), metadata={"internal": True})
     forms: tuple[Form, ...] = field(default=(), metadata={"internal": True})
+    # status.yaml beside playbook.yaml, if there is one: this project's own, never inherited.
+    status: Status | None = field(default=None, metadata={"internal": True})
 
     # Lookups by id (validated references always resolve; a KeyError means a bug, not bad input).
     # The indexes are built once per playbook: renderers look things up for every link, and a
@@ -470,6 +480,56 @@ class Playbook(Node):
         }
 
 
+# ---------------------------------------------------------------- status.yaml
+
+
+@model
+class ItemStatus(Node):
+    """Where the team stands on one checklist item."""
+
+    state: ItemState = spec("todo, doing, done, blocked, or n/a (does not apply to this "
+                            "project).", default="todo")
+    by: str = spec("Who did it, or is doing it.", default="")
+    date: str = date_spec("When it was done, or its state last changed.")
+    evidence: str = spec("Where the evidence is: a link, or a document's name.", default="")
+    note: str = spec("Why it is blocked or does not apply; anything the team should know.",
+                     default="")
+
+
+@model
+class CriterionStatus(Node):
+    """Whether one exit criterion of a phase is met."""
+
+    state: ItemState = spec("todo, doing, done (met), blocked or n/a.", default="todo")
+    by: str = spec("Who confirmed it.", default="")
+    date: str = date_spec("When it was met.")
+    note: str = spec("Anything the team should know.", default="")
+
+
+@model
+class FormStatus(Node):
+    """Whether a form (an acceptance sign-off) is signed."""
+
+    signed: str = date_spec("When it was signed; empty while it is not.")
+    by: str = spec("Who signed it.", default="")
+    evidence: str = spec("Where the signed copy is.", default="")
+    note: str = spec("Anything the team should know.", default="")
+
+
+@model
+class Status(Node):
+    """status.yaml: the project's state, kept in git next to its playbook and reviewed like it.
+
+    Every key is optional; an item that is not listed is todo.
+    """
+
+    items: dict[str, ItemStatus] = spec("Checklist items by id.", default={}, ref="item")
+    exit_criteria: dict[str, list[CriterionStatus]] = spec(
+        "Exit criteria by phase id: one entry per criterion, in the phase's order.", default={},
+        ref="phase")
+    forms: dict[str, FormStatus] = spec("Forms by id.", default={}, ref="form")
+
+
 # The layout of a playbook folder, declared once: each file kind, its class and where its files
 # live (playbook.yaml, then one file per object in phases/, roles/ and forms/).
 FILE_KINDS: dict[str, tuple[type, str]] = {
@@ -479,6 +539,7 @@ FILE_KINDS: dict[str, tuple[type, str]] = {
     "form": (Form, "forms"),
 }
 MAIN_FILE = FILE_KINDS["playbook"][1]
+STATUS_FILE = "status.yaml"  # a project's state (Status), optional
 # Folder of each per-object kind → its class, in the order the loader attaches them.
 PART_FOLDERS: dict[str, type] = {folder: cls for kind, (cls, folder) in FILE_KINDS.items()
                                  if kind != "playbook"}

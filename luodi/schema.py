@@ -8,7 +8,7 @@ import typing
 
 from .diagnostics import CODES
 from .fields import is_required, schema_fields, unwrap_optional
-from .model import FILE_KINDS, ID_MAX_LENGTH, ID_PATTERN
+from .model import FILE_KINDS, ID_MAX_LENGTH, ID_PATTERN, STATUS_FILE, Status
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -23,13 +23,18 @@ FORK_KEYS = {
 }
 
 
+# The files a schema is published for: the playbook's, and status.yaml (a project's own, so
+# it has no fork variant).
+SCHEMA_KINDS: dict[str, tuple[type, str]] = {**FILE_KINDS, "status": (Status, STATUS_FILE)}
+
+
 def json_schema(kind: str, fork: bool = False) -> dict:
     """The JSON Schema of one file kind: playbook, phase, role or form.
 
     `fork`: the variant for playbooks that extend another, where every key but `id` may be
     inherited and the overlay keys (remove, after, based_on) are allowed.
     """
-    cls, _ = FILE_KINDS[kind]
+    cls, _ = SCHEMA_KINDS[kind]
     defs: dict[str, dict] = {}
     root = _object_schema(cls, defs, fork)
     name = f"{kind}.fork" if fork else kind
@@ -44,7 +49,7 @@ def schema_text(kind: str, fork: bool = False) -> str:
 def schema_files() -> dict[str, str]:
     """Every published schema: file name → text."""
     return {f"{kind}{'.fork' if fork else ''}.schema.json": schema_text(kind, fork)
-            for kind in FILE_KINDS for fork in (False, True)}
+            for kind in SCHEMA_KINDS for fork in (False, True) if not (fork and kind == "status")}
 
 
 def _object_schema(cls: type, defs: dict, fork: bool) -> dict:
@@ -126,7 +131,7 @@ def reference_classes() -> list[type]:
                 if dataclasses.is_dataclass(arg):
                     visit(arg)
 
-    for cls, _ in FILE_KINDS.values():
+    for cls, _ in SCHEMA_KINDS.values():
         visit(cls)
     return seen
 

@@ -17,10 +17,11 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostic, errors
 from ..model import MAIN_FILE, Playbook, Source
-from .build import build_playbook
+from .build import build_playbook, build_status
 from .check import check_playbook
 from .folders import display_path, playbook_folders, read_folder, read_main
 from .overlay import Drift, RawPlaybook, resolve_forks
+from .status import check_status
 from .strict import Loaded
 
 __all__ = ["Result", "display_path", "load_playbooks"]
@@ -97,8 +98,10 @@ def _load_playbooks(path: Path) -> Result:
         # then would only repeat that failure as a cascade of "unknown id" errors.
         if raw.complete and len(errors(diagnostics)) == before:
             complete.add(name)
-        result.playbooks[playbook.id] = playbook
-    checked = {pb.id: check_playbook(pb, result.playbooks)
+        status = build_status(raw, diagnostics)
+        result.playbooks[playbook.id] = dataclasses.replace(playbook, status=status) \
+            if status is not None else playbook
+    checked = {pb.id: check_playbook(pb, result.playbooks) + check_status(pb, result.playbooks)
                for pb in result.playbooks.values() if pb.id in complete}
     for playbook_id, found in checked.items():
         diagnostics.extend(_own_problems(found, resolved[playbook_id], raws, checked))

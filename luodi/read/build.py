@@ -7,6 +7,7 @@ YAML 1.1's surprises (NO, 1.10, 010, 2024-01-02) are named for what they are.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import re
 import typing
 from functools import cache
@@ -21,6 +22,7 @@ from ..model import (
     SCHEMA_VERSION,
     Playbook,
     Source,
+    Status,
 )
 from .overlay import RawPlaybook
 from .strict import Map, Seq, describe
@@ -45,6 +47,12 @@ def build_playbook(raw: RawPlaybook, diagnostics: list[Diagnostic]) -> Playbook 
         phases=tuple(sorted(parts["phases"], key=lambda p: (p.order, p.id))),
         roles=tuple(sorted(parts["roles"], key=lambda r: (r.order, r.id))),
         forms=tuple(parts["forms"]))
+
+
+def build_status(raw: RawPlaybook, diagnostics: list[Diagnostic]) -> Status | None:
+    """status.yaml, if the playbook has one. Built apart from the playbook: a mistake in the
+    project's state does not keep the playbook's own checks from running."""
+    return build(Status, raw.status, diagnostics) if raw.status is not None else None
 
 
 @cache
@@ -114,6 +122,8 @@ def _convert(tp, f, value, raw, where: Source, name: str, diagnostics: list[Diag
     """Check one value against its declared type; returns (ok, converted value)."""
     if tp is str and value.__class__ is str:  # most values: checked without the general path
         return _check_pattern(f, value, where, name, diagnostics), value
+    if f.metadata.get("date") and isinstance(value, datetime.date):
+        return True, value.isoformat()  # date: 2026-03-02, unquoted, is the same date
     tp, origin = _plan(tp)
 
     def wrong(expected: str, hint: str = "") -> tuple[bool, None]:

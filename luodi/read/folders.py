@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 from ..diagnostics import Diagnostic
-from ..model import MAIN_FILE, PART_FOLDERS, Source
+from ..model import MAIN_FILE, PART_FOLDERS, STATUS_FILE, Source
 from .overlay import RawPlaybook
 from .strict import Loaded, Map, load_file, path_problem
 
@@ -119,6 +119,10 @@ def read_folder(folder: Path, diagnostics: list[Diagnostic],
                     f"'{file.stem}' is defined twice in {sub}/ (.yaml and .yml)"))
                 continue
             objects[file.stem] = part.data
+    if os.path.lexists(folder / STATUS_FILE):
+        status = load_file(folder / STATUS_FILE, display_path(folder / STATUS_FILE))
+        diagnostics.extend(status.diagnostics)
+        raw.status = status.data
     # The part files were still read, so that all their problems are reported in one run. A
     # playbook whose playbook.yaml is unusable is not built, but it exists: its forks are not
     # told that it does not.

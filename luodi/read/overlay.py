@@ -46,6 +46,7 @@ class RawPlaybook:
     # "new" then, and saying so would only repeat the parent's error as a wrong one.
     failed: set[tuple[str, str]] = field(default_factory=set)
     usable: bool = True  # playbook.yaml was read: the playbook exists, even if broken
+    status: Map | None = None  # status.yaml: the project's own, never a parent's
 
     @property
     def extends(self) -> str:
@@ -167,7 +168,7 @@ class Overlay:
                                              removals.where(index))
                     del parts[folder][obj_id]
         return RawPlaybook(fork.name, fork.folder, main, parts, parent.complete and fork.complete,
-                           parent.failed | fork.failed)
+                           parent.failed | fork.failed, status=fork.status)
 
     # ------------------------------------------------------------------ mappings
 
