@@ -81,12 +81,13 @@ def url_of(src: str, directory_urls: bool = True) -> str:
 
 # The fixed anchors of the sections, rows and tables of each kind of page Luodi writes.
 SECTIONS: dict[str, tuple[str, ...]] = {
-    "phase": ("entry-criteria", "exit-criteria", "deliverables", "checklist"),
-    "role": ("responsibilities", "items", "modules"),
+    "phase": ("gate", "entry-criteria", "exit-criteria", "deliverables", "checklist"),
+    "role": ("open-now", "responsibilities", "items", "modules"),
     "handout": ("courses",),
     "module": ("objectives", "lessons", "exercises", "items"),
     "form": ("form-header", "criteria", "notes", "signatures"),
     "overview": ("roadmap", "i-am", "goals", "forms", "more"),
+    "status": ("by-phase", "by-role", "blocked", "next-gate", "gate"),
 }
 COURSE_SECTIONS = SECTIONS["module"]
 

@@ -127,9 +127,12 @@ def reference_classes() -> list[type]:
             return
         seen.append(cls)
         for _, tp, _ in schema_fields(cls):
-            for arg in (unwrap_optional(tp), *typing.get_args(unwrap_optional(tp))):
+            nested = [unwrap_optional(tp)]
+            while nested:  # dict[str, list[X]] holds X too
+                arg = nested.pop(0)
                 if dataclasses.is_dataclass(arg):
                     visit(arg)
+                nested.extend(typing.get_args(arg))
 
     for cls, _ in SCHEMA_KINDS.values():
         visit(cls)

@@ -528,3 +528,19 @@
     init();
   }
 })();
+
+// Printing a phase page prints what its gate is missing, which the screen folds away.
+window.addEventListener("beforeprint", function () {
+  var boxes = document.querySelectorAll(".luodi-gate details:not([open])");
+  for (var i = 0; i < boxes.length; i++) {
+    boxes[i].open = true;
+    boxes[i].setAttribute("data-luodi-opened-for-print", "");
+  }
+});
+window.addEventListener("afterprint", function () {
+  var boxes = document.querySelectorAll("details[data-luodi-opened-for-print]");
+  for (var i = 0; i < boxes.length; i++) {
+    boxes[i].open = false;
+    boxes[i].removeAttribute("data-luodi-opened-for-print");
+  }
+});

@@ -15,5 +15,6 @@ from . import (  # noqa: F401  (imported for the views they register, in this or
     risks,
     reference,
     tags,
+    status,
 )
 # isort: on

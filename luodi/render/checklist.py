@@ -15,6 +15,7 @@ from .common import (
     md_inline,
     priority_badge,
 )
+from .status import criterion_state, gate_box, team_state
 from .views import View, register
 
 # A phase with more items lists its sections in the page's table of contents, not its items
@@ -43,8 +44,9 @@ def render(ctx: Context, phase: Phase) -> str:
     parts.append(ctx.fact("downloads", ctx.join(
         f"[{md_inline(ctx.t(key))}]({ctx.md_link(path)})"
         for key, path in page_links(ctx.playbook, "phase", phase))))
+    parts.append(gate_box(ctx, phase))
     parts.append(criteria_section(ctx, "entry-criteria", phase.entry_criteria))
-    parts.append(criteria_section(ctx, "exit-criteria", phase.exit_criteria))
+    parts.append(criteria_section(ctx, "exit-criteria", phase.exit_criteria, phase))
     if phase.deliverables:
         parts.append(heading(2, ctx.t("deliverables"), "deliverables"))
         lines = []
@@ -66,10 +68,14 @@ def render(ctx: Context, phase: Phase) -> str:
     return "\n\n".join(p for p in parts if p) + "\n"
 
 
-def criteria_section(ctx: Context, key: str, criteria: list[str]) -> str:
+def criteria_section(ctx: Context, key: str, criteria: list[str],
+                     gate_of: Phase | None = None) -> str:
+    """Entry or exit criteria; exit criteria (gate_of: their phase) with the team's state."""
     if not criteria:
         return ""
-    return heading(2, ctx.t(key), key) + "\n\n" + bullet_list([md_inline(c) for c in criteria])
+    return heading(2, ctx.t(key), key) + "\n\n" + bullet_list([
+        (criterion_state(ctx, gate_of, n) if gate_of else "") + md_inline(c)
+        for n, c in enumerate(criteria, 1)])
 
 
 def raci_line(ctx: Context, item: Item) -> str:
@@ -93,7 +99,8 @@ def item_block(ctx: Context, phase: Phase, item: Item, level: int) -> str:
         fields.append(ctx.fact("prepared-by", ctx.join(ctx.module_md(m) for m in item.modules)))
     if item.tags:
         fields.append(ctx.fact("tags", ctx.join(md_inline(t) for t in item.tags)))
-    parts = [heading(level, item.title, item.id, "luodi-item"), meta, drift_notice(ctx, item)]
+    parts = [heading(level, item.title, item.id, "luodi-item"), meta, team_state(ctx, item.id),
+             drift_notice(ctx, item)]
     if item.detail:
         parts.append(md(item.detail))
     parts.append(bullet_list(fields))

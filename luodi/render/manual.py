@@ -15,11 +15,12 @@ from .common import (
     modules_in_order,
     priority_badge,
 )
+from .status import role_open_items
 from .views import View, register
 
 
 def render(ctx: Context, role: Role) -> str:
-    parts = [drift_notice(ctx, role), md(role.summary)]
+    parts = [drift_notice(ctx, role), md(role.summary), role_open_items(ctx, role.id)]
     if role.responsibilities:
         parts.append(heading(2, ctx.t("responsibilities"), "responsibilities"))
         parts.append(bullet_list([md_inline(r) for r in role.responsibilities]))

@@ -47,6 +47,7 @@ def _walk(pb: Playbook):
     for form in pb.forms:
         yield from ((view, form) for view in of_scope("form"))
     yield from ((view, None) for view in playbook_views if view.nav != "overview")
+    yield from ((view, obj) for view in of_scope("project") for obj in SCOPES["project"](pb))
 
 
 def playbook_pages(pb: Playbook) -> list[PageSpec]:
@@ -152,5 +153,6 @@ def playbook_nav(pb: Playbook) -> dict:
                 entries += [entry(view, obj) for obj in SCOPES[view.scope](pb)]
         if entries:
             section.append({h(ctx.t(group)): entries})
-    section += [entry(view, None) for view in VIEWS.values() if view.nav == "more"]
+    section += [entry(view, obj) for view in VIEWS.values() if view.nav == "more"
+                for obj in SCOPES[view.scope](pb)]
     return {h(pb.title): section}

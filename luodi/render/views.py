@@ -22,6 +22,8 @@ SCOPES: dict[str, Callable[[Playbook], list]] = {
     "role": lambda pb: list(pb.roles),
     "module": lambda pb: list(pb.modules()),
     "form": lambda pb: list(pb.forms),
+    # A playbook's pages that exist only with a status file (the project's state).
+    "project": lambda pb: [None] if pb.status is not None else [],
 }
 
 # The nav groups of a playbook's section, in order; "more" are entries of their own at the end.

@@ -1,0 +1,161 @@
+"""The project's state on the site (status.yaml, luodi/status.py): the team's state beside each
+item, a phase's gate at the top of its page, and the dashboard page of a playbook with a status
+file. Everything here is HTML made from escaped text: status.yaml is data like the playbook."""
+
+from __future__ import annotations
+
+import re
+
+from ..model import ItemStatus, Phase
+from ..status import STATES, Gate, blocked, counted, current_gate, gates, item_status, state_counts
+from .common import Context, h, heading, md_inline
+from .views import View, register
+
+# Evidence that is a web address becomes a link; anything else stays text (a document's name).
+_WEB = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
+
+
+def state_label(ctx: Context, state: str) -> str:
+    return f'<span class="luodi-state luodi-state-{h(state.replace("/", ""))}">' \
+           f'{h(ctx.t("state-" + state))}</span>'
+
+
+def evidence_html(ctx: Context, evidence: str) -> str:
+    if _WEB.fullmatch(evidence.strip()):
+        url = evidence.strip()
+        return f'<a href="{h(url)}" rel="noopener">{h(ctx.t("evidence"))}</a>'
+    return h(evidence)
+
+
+def team_state(ctx: Context, item_id: str) -> str:
+    """The team's state of an item (who, when, the evidence) as one line, or '' without a
+    status file."""
+    if ctx.playbook.status is None:
+        return ""
+    state: ItemStatus = item_status(ctx.playbook, item_id)
+    parts = [state_label(ctx, state.state)]
+    parts += [h(value) for value in (state.by, state.date) if value]
+    if state.evidence:
+        parts.append(evidence_html(ctx, state.evidence))
+    if state.note:
+        parts.append(f'<span class="luodi-state-note">{h(state.note)}</span>')
+    return (f'<p class="luodi-team-state" data-state="{h(state.state)}">'
+            f'{ctx.fact_html("team-state", " · ".join(parts))}</p>')
+
+
+def gate_box(ctx: Context, phase: Phase, found: Gate | None = None, open_list: bool = False) -> str:
+    """A phase's gate: Must items done, exit criteria met, forms signed, and what is missing
+    (folded away on the phase page, open on the dashboard)."""
+    if ctx.playbook.status is None:
+        return ""
+    found = found or next(g for g in gates(ctx.playbook) if g.phase.id == phase.id)
+    met = "met" if found.met else "not-met"
+    counts = [ctx.t("gate-must", done=found.must_done, total=found.must_total),
+              ctx.t("gate-criteria", done=found.criteria_met, total=len(found.criteria)),
+              ctx.t("gate-forms", done=found.forms_signed, total=len(found.forms))]
+    lines = [f'<div class="luodi-gate luodi-gate-{met}" id="gate">',
+             f'<p class="luodi-gate-title"><strong>{h(ctx.t("gate-" + met))}</strong> · '
+             + " · ".join(h(c) for c in counts) + "</p>"]
+    if found.missing:
+        entries = []
+        for m in found.missing:
+            if m.kind == "item":
+                target = f'<a href="{ctx.href(ctx.path("phase", phase.id), m.id)}">{h(m.title)}</a>'
+            elif m.kind == "form":
+                target = f'<a href="{ctx.href(ctx.path("form", m.id))}">{h(m.title)}</a>'
+            else:
+                target = (f'<a href="{ctx.href(ctx.path("phase", phase.id), "exit-criteria")}">'
+                          + ctx.t("labelled", label=h(f'{ctx.t("exit-criteria")} {m.id}'),
+                                  value=h(m.title)) + "</a>")
+            state = "unsigned" if m.kind == "form" else m.state
+            who = f" · {h(m.by)}" if m.by else ""
+            entries.append(f"<li>{state_label(ctx, state)} {target}{who}</li>")
+        lines.append(f'<details{" open" if open_list else ""}><summary>{h(ctx.t("gate-missing"))} '
+                     f'({len(found.missing)})</summary><ul>{"".join(entries)}</ul></details>')
+    lines.append("</div>")
+    return "\n".join(lines)
+
+
+def criterion_state(ctx: Context, phase: Phase, number: int) -> str:
+    """The state of a phase's exit criterion (1-based), before its text; '' without status."""
+    status = ctx.playbook.status
+    if status is None:
+        return ""
+    written = status.exit_criteria.get(phase.id, [])
+    state = written[number - 1].state if number <= len(written) else "todo"
+    return state_label(ctx, state) + " "
+
+
+# ------------------------------------------------------------------ the dashboard
+
+
+def _count_cells(counts: dict[str, int]) -> str:
+    return " | ".join(str(counts[s] + (counts["n/a"] if s == "done" else 0))
+                      for s in ("done", "doing", "blocked", "todo"))
+
+
+def render(ctx: Context, _obj=None) -> str:
+    pb = ctx.playbook
+    all_gates = gates(pb)
+    current = current_gate(pb, all_gates)
+    parts = [md_inline(ctx.t("status-intro"))]
+    parts.append("**" + md_inline(ctx.t("status-current", phase=current.phase.title)) + "**"
+                 if current else md_inline(ctx.t("status-all-met")))
+    header = (f"| {md_inline(ctx.t('phase'))} | {md_inline(ctx.t('col-gate'))} | "
+              + " | ".join(md_inline(ctx.t(f"col-state-{s}")) for s in
+                           ("done", "doing", "blocked", "todo")) + " |")
+    rule = "| --- | --- | " + " | ".join("---:" for _ in range(4)) + " |"
+    rows = [header, rule]
+    for g in all_gates:
+        link = f"[{md_inline(g.phase.title)}]({ctx.md_link(ctx.path('phase', g.phase.id), 'gate')})"
+        rows.append(f"| {link} | {md_inline(ctx.t('gate-met' if g.met else 'gate-not-met'))} | "
+                    f"{_count_cells(state_counts(pb, g.phase.checklist))} |")
+    parts += [heading(2, ctx.t("status-by-phase"), "by-phase"), "\n".join(rows)]
+    rows = [header.replace(md_inline(ctx.t("phase")), md_inline(ctx.t("roles")), 1)
+            .replace(f" {md_inline(ctx.t('col-gate'))} |", "", 1), "| --- | "
+            + " | ".join("---:" for _ in range(4)) + " |"]
+    for role in pb.roles:
+        own = [item for _, item, letters in pb.index["items_by_role"].get(role.id, [])
+               if "R" in letters or "A" in letters]
+        rows.append(f"| {ctx.role_md(role.id)} | {_count_cells(state_counts(pb, own))} |")
+    parts += [heading(2, ctx.t("status-by-role"), "by-role"), "\n".join(rows)]
+    stuck = blocked(pb)
+    parts.append(heading(2, ctx.t("status-blocked"), "blocked"))
+    parts.append("\n".join(
+        "- " + " · ".join(part for part in (
+            ctx.item_md(item.id) + ctx.paren(md_inline(phase.title)), md_inline(state.by),
+            md_inline(state.note)) if part)
+        for phase, item, state in stuck) or md_inline(ctx.t("status-none")))
+    if current:
+        parts.append(heading(2, ctx.t("status-next-gate"), "next-gate"))
+        parts.append(gate_box(ctx, current.phase, current, open_list=True))
+    return "\n\n".join(parts) + "\n"
+
+
+def role_open_items(ctx: Context, role_id: str) -> str:
+    """A role's open items (R or A) in the current phase, for its page; '' without status."""
+    pb = ctx.playbook
+    if pb.status is None:
+        return ""
+    current = current_gate(pb)
+    if current is None:
+        return ""
+    phase = current.phase
+    open_items = [item for p, item, letters in pb.index["items_by_role"].get(role_id, [])
+                  if p.id == phase.id and counted(item) and ("R" in letters or "A" in letters)
+                  and item_status(pb, item.id).state not in ("done", "n/a")]
+    title = ctx.t("labelled", label=ctx.t("role-open"), value=phase.title)
+    lines = [heading(2, title, "open-now")]
+    if not open_items:
+        lines.append(md_inline(ctx.t("role-open-none")))
+    else:
+        lines.append("\n".join(
+            f"- {ctx.item_md(item.id)} · {md_inline(ctx.t('state-' + item_status(pb, item.id).state))}"
+            for item in open_items))
+    return "\n\n".join(lines)
+
+
+register(View("status", "project", render, title=lambda ctx, obj: ctx.t("status"),
+              nav="more"))
+
+__all__ = ["STATES", "criterion_state", "gate_box", "role_open_items", "team_state"]
