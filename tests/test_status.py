@@ -137,3 +137,23 @@ def test_playbook_text_in_the_report_stays_text(tmp_path, capsys, fmt):
         assert "\\<script\\>" in line
     else:
         assert "组建 | `团队` <b>**粗**</b>" in line
+
+
+def test_the_checklist_export_carries_the_state_where_there_is_one(tmp_path, capsys):
+    import csv
+
+    for playbook in ("crm-rollout", "standard"):
+        out = tmp_path / f"{playbook}.csv"
+        assert main(["export", "checklist", playbook, "-o", str(out),
+                     "--playbooks", PLAYBOOKS]) == 0
+        rows = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()))
+        header = rows[0]
+        if playbook == "standard":  # no status.yaml: the columns of the method only
+            assert "状态" not in header
+            continue
+        assert header[-4:] == ["状态", "执行人", "日期", "证据位置"]
+        by_id = {row[1]: row for row in rows[1:]}
+        assert by_id["assess-migration-difficulty"][-4:] == ["受阻", "赵敏", "", ""]
+        assert by_id["define-role-responsibilities"][-4:] == [
+            "已完成", "陈静", "2026-02-16", "https://wiki.example.com/crm/raci"]
+        assert by_id["build-phased-master-plan"][-4][:3] == "未开始"

@@ -12,6 +12,7 @@ import zipfile
 
 from ..i18n import label
 from ..model import Playbook
+from ..status import item_status
 from .common import FIXED_TIME, FORMULA_START, clean, fixed_zip, neutralise, role_title
 
 
@@ -29,14 +30,22 @@ def checklist_table(playbook: Playbook) -> tuple[list[str], list[list[str]]]:
     header = [t("phase"), t("id"), t("item"), t("owner"), t("col-responsible"),
               t("col-accountable"), t("col-consulted"), t("col-informed"), t("priority"),
               t("evidence"), t("detail"), t("tags")]
+    # A project with status.yaml: where the team stands on each item (status.py).
+    tracked = playbook.status is not None
+    if tracked:
+        header += [t("col-state"), t("col-by"), t("col-date"), t("col-proof")]
     rows = []
     for phase, item in playbook.items():
         roles = item.raci_roles()
         raci = [sep.join(role_title(playbook, r) for r in roles[key] if r)
                 for key in ("responsible", "accountable", "consulted", "informed")]
         tags = " ".join("_".join(tag.split()) for tag in item.tags)
-        rows.append([phase.title, item.id, item.title, role_title(playbook, item.owner), *raci,
-                     t(item.priority), item.evidence, item.detail, tags])
+        row = [phase.title, item.id, item.title, role_title(playbook, item.owner), *raci,
+               t(item.priority), item.evidence, item.detail, tags]
+        if tracked:
+            state = item_status(playbook, item.id)
+            row += [t("state-" + state.state), state.by, state.date, state.evidence]
+        rows.append(row)
     return header, rows
 
 
@@ -54,7 +63,7 @@ def checklist_csv(playbook: Playbook) -> bytes:
 
 
 # Column widths (characters) of the spreadsheet, and which columns wrap their text.
-_XLSX_WIDTHS = (14, 22, 36, 14, 16, 14, 16, 16, 10, 30, 60, 16)
+_XLSX_WIDTHS = (14, 22, 36, 14, 16, 14, 16, 16, 10, 30, 60, 16, 10, 12, 12, 30)
 _XLSX_WRAP = {2, 9, 10}
 
 
