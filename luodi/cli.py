@@ -283,6 +283,8 @@ def _schema(args) -> int:
     if not args.kind:
         print("luodi schema: give a KIND or --output-dir", file=sys.stderr)
         return EXIT_USAGE
+    if args.kind == "status" and args.fork:
+        return _fail("luodi schema", "status.yaml has no fork variant: a fork has its own")
     sys.stdout.write(schema_text(args.kind, args.fork))
     return EXIT_OK
 

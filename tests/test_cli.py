@@ -42,6 +42,12 @@ def test_schema_kinds(tmp_path, capsys):
     assert set(item["required"]) == {"id", "title", "owner", "priority", "evidence"}
     assert item["additionalProperties"] is False
     assert main(["schema", "-o", str(tmp_path)]) == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        f"{kind}{variant}.schema.json" for kind in ("form", "phase", "playbook", "role")
-        for variant in ("", ".fork"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([
+        *(f"{kind}{variant}.schema.json" for kind in ("form", "phase", "playbook", "role")
+          for variant in ("", ".fork")), "status.schema.json"])  # a project's own: no fork
+    assert main(["schema", "status"]) == 0
+    status = json.loads(capsys.readouterr().out)
+    assert status["$defs"]["ItemStatus"]["properties"]["state"]["enum"] == [
+        "todo", "doing", "done", "blocked", "n/a"]
+    assert main(["schema", "status", "--fork"]) == 1
+    assert "no fork variant" in capsys.readouterr().err

@@ -25,7 +25,9 @@ def test_every_label_used_in_the_code_exists():
     # Keys built from a prefix ("level-" + likelihood) are checked for every value.
     composed = {"level-": ("low", "medium", "high"), "category-": ("technical",
                 "organizational", "budget"), "format-": ("manual", "video", "drill", "workshop"),
-                "goal-": ("pain-point", "objective", "governance")}
+                "goal-": ("pain-point", "objective", "governance"),
+                "state-": ("todo", "doing", "done", "blocked", "n/a", "unsigned"),
+                "gate-": ("met", "not-met"), "col-state-": ("done", "doing", "blocked", "todo")}
     keys = {k for k in used if not k.endswith("-")}
     keys |= {p + v for p in used if p.endswith("-") for v in composed[p]}
     missing = sorted(k for k in keys if k not in CATALOG["en"])

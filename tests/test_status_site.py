@@ -133,3 +133,15 @@ def test_the_dashboard_and_a_gate_fit_the_screen(browser, default_site, width):
         context.close()
     finally:
         stop()
+
+
+def test_the_state_stays_out_of_search_and_the_fork_keeps_its_parents_pages(default_site):
+    import json
+
+    index = json.loads((default_site / "search" / "search_index.json").read_text("utf-8"))
+    assert not any("团队进度" in doc["text"] or "阶段门未满足" in doc["text"]
+                   for doc in index["docs"])
+    # An item the fork inherits is still one document for both playbooks, status or not.
+    doc = next(d for d in index["docs"]
+               if d["location"] == "standard/phases/execution/#run-scrum-iterations")
+    assert doc["playbooks"] == ["standard", "crm-rollout"]

@@ -103,7 +103,9 @@ _MARKER = re.compile(r'<div class="luodi-page" hidden[^>]*></div>')
 def page_content(text: str) -> str:
     """What a generated page says (its Markdown without the marker): the same in a fork and
     its parent when the fork inherits the page unchanged."""
-    return _MARKER.sub("", text)
+    from .status import without_status  # status.py imports views, which this module does too
+
+    return without_status(_MARKER.sub("", text))
 
 
 def front_matter(meta: dict) -> str:

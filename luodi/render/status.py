@@ -16,8 +16,8 @@ _WEB = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
 
 
 def state_label(ctx: Context, state: str) -> str:
-    return f'<span class="luodi-state luodi-state-{h(state.replace("/", ""))}">' \
-           f'{h(ctx.t("state-" + state))}</span>'
+    return f'<span class="luodi-state luodi-state-{h(state.replace("/", ""))}" ' \
+           f'data-search-exclude>{h(ctx.t("state-" + state))}</span>'
 
 
 def evidence_html(ctx: Context, evidence: str) -> str:
@@ -39,7 +39,7 @@ def team_state(ctx: Context, item_id: str) -> str:
         parts.append(evidence_html(ctx, state.evidence))
     if state.note:
         parts.append(f'<span class="luodi-state-note">{h(state.note)}</span>')
-    return (f'<p class="luodi-team-state" data-state="{h(state.state)}">'
+    return (f'<p class="luodi-team-state" data-state="{h(state.state)}" data-search-exclude>'
             f'{ctx.fact_html("team-state", " · ".join(parts))}</p>')
 
 
@@ -53,7 +53,7 @@ def gate_box(ctx: Context, phase: Phase, found: Gate | None = None, open_list: b
     counts = [ctx.t("gate-must", done=found.must_done, total=found.must_total),
               ctx.t("gate-criteria", done=found.criteria_met, total=len(found.criteria)),
               ctx.t("gate-forms", done=found.forms_signed, total=len(found.forms))]
-    lines = [f'<div class="luodi-gate luodi-gate-{met}" id="gate">',
+    lines = [f'<div class="luodi-gate luodi-gate-{met}" id="gate" data-search-exclude>',
              f'<p class="luodi-gate-title"><strong>{h(ctx.t("gate-" + met))}</strong> · '
              + " · ".join(h(c) for c in counts) + "</p>"]
     if found.missing:
@@ -152,7 +152,21 @@ def role_open_items(ctx: Context, role_id: str) -> str:
         lines.append("\n".join(
             f"- {ctx.item_md(item.id)} · {md_inline(ctx.t('state-' + item_status(pb, item.id).state))}"
             for item in open_items))
-    return "\n\n".join(lines)
+    return ('<div class="luodi-role-open" data-search-exclude markdown="1">\n\n'
+            + "\n\n".join(lines) + "\n\n</div>")
+
+
+# The parts above, as they are written: what a page says without the project's state (a fork's
+# page with a status file is still its parent's page for search and tags: pages.page_content).
+STATUS_PARTS = re.compile(
+    r'<p class="luodi-team-state"[^>]*>.*?</p>|<span class="luodi-state [^>]*>[^<]*</span> ?'
+    r'|<div class="luodi-gate [^>]*>.*?</details>\n</div>|<div class="luodi-gate [^>]*>.*?</div>'
+    r'|<div class="luodi-role-open"[^>]*>.*?</div>',
+    re.S)
+
+
+def without_status(text: str) -> str:
+    return re.sub(r"\n{3,}", "\n\n", STATUS_PARTS.sub("", text))
 
 
 register(View("status", "project", render, title=lambda ctx, obj: ctx.t("status"),
