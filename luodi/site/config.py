@@ -18,9 +18,10 @@ class LuodiConfig(base.Config):
     """Warning codes not to report (as `luodi validate --ignore`); an error cannot be ignored."""
     search = c.Choice(("luodi", "material", "pagefind"), default="luodi")
     """Search engine behind Material's search box: Luodi's worker (Chinese queries: word
-    cutting, AND, synonyms, pinyin, item anchors), Material's stock lunr worker, or Pagefind
-    (a chunked index fetched per query, for very large sites; needs `luodi[pagefind]` and HTTP:
-    an offline build falls back to Luodi's worker). docs/guide/search.md compares them."""
+    cutting, AND, synonyms, pinyin, item anchors; its index in shards on large sites, see
+    search_shards), Material's stock lunr worker, or Pagefind (its own ranking; needs
+    `luodi[pagefind]` and HTTP: an offline build falls back to Luodi's worker).
+    docs/guide/search.md compares them."""
     search_shards = c.Choice(("auto", "always", "never"), default="auto")
     """Luodi's worker: split the search index into files that a query fetches as it needs them
     (`always`), keep it in one file (`never`), or split it when it is larger than 1 MB (`auto`).
