@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 
 from ..diagnostics import Diagnostic, Names, did_you_mean, known_ids
-from ..model import STATUS_FILE, Playbook
+from ..model import Playbook
 
 
 def check_status(playbook: Playbook, playbooks: dict[str, Playbook]) -> list[Diagnostic]:
@@ -99,5 +99,3 @@ def _removed_items(playbook: Playbook, playbooks: dict[str, Playbook]) -> dict[s
         parent = playbooks.get(parent.extends)
     return found
 
-
-__all__ = ["STATUS_FILE", "check_status"]

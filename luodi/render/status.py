@@ -7,7 +7,17 @@ from __future__ import annotations
 import re
 
 from ..model import ItemStatus, Phase
-from ..status import STATES, Gate, blocked, counted, current_gate, gates, item_status, state_counts
+from ..status import (
+    FINISHED,
+    STATES,
+    Gate,
+    blocked,
+    current_gate,
+    gates,
+    item_status,
+    role_items,
+    state_counts,
+)
 from .common import Context, h, heading, md_inline
 from .views import View, register
 
@@ -141,9 +151,8 @@ def role_open_items(ctx: Context, role_id: str) -> str:
     if current is None:
         return ""
     phase = current.phase
-    open_items = [item for p, item, letters in pb.index["items_by_role"].get(role_id, [])
-                  if p.id == phase.id and counted(item) and ("R" in letters or "A" in letters)
-                  and item_status(pb, item.id).state not in ("done", "n/a")]
+    open_items = [item for item, _ in role_items(pb, role_id, phase)
+                  if item_status(pb, item.id).state not in FINISHED]
     title = ctx.t("labelled", label=ctx.t("role-open"), value=phase.title)
     lines = [heading(2, title, "open-now")]
     if not open_items:
