@@ -184,8 +184,9 @@ function complete(doc, pageTitle, pageTags) {
 
 /*
  * A sharded index (luodi/search_shards.py) holds no documents. A query fetches the postings of
- * its words' characters and pairs of characters, keeps the groups of documents (documents with
- * one text) that can hold every word, and fetches their records: locations, titles and tags.
+ * its words (a word of the index's vocabulary by its own key, any other by its characters and
+ * pairs of characters), keeps the groups of documents (documents with one text) that can hold
+ * every word, and fetches their records: locations, titles and tags.
  * Texts come last and only where a result shows them: a document whose text is not fetched yet
  * is ranked as if its text held every word its postings allow (an upper bound), and load()
  * fetches texts until every result shown, and every section listed under it, is ranked on its
