@@ -145,3 +145,48 @@ def test_the_state_stays_out_of_search_and_the_fork_keeps_its_parents_pages(defa
     doc = next(d for d in index["docs"]
                if d["location"] == "standard/phases/execution/#run-scrum-iterations")
     assert doc["playbooks"] == ["standard", "crm-rollout"]
+
+
+@pytest.mark.browser
+def test_the_readers_ticks_become_status_yaml_lines_that_validate(browser, default_site,
+                                                                   tmp_path):
+    import datetime
+
+    import yaml
+    from conftest import ROOT
+
+    from luodi.cli import main
+
+    url, stop = serve(default_site)
+    try:
+        context = browser.new_context(viewport={"width": 390, "height": 900}, locale="zh-CN",
+                                      accept_downloads=True)
+        tab = context.new_page()
+        tab.goto(url + "crm-rollout/phases/execution/")
+        boxes = tab.locator(".luodi-check-input")
+        boxes.nth(0).check()
+        boxes.nth(2).check()
+        name = '王 "五" <b>{{ x }}</b>: #1'
+        tab.once("dialog", lambda dialog: dialog.accept(name))
+        with tab.expect_download() as download:
+            tab.get_by_role("button", name="生成 status.yaml 行").click()
+        text = download.value.path().read_text(encoding="utf-8")
+        assert download.value.suggested_filename.startswith("crm-rollout-status-")
+        status_line = tab.locator(".luodi-progress-status").inner_text()
+        assert "2 行" in status_line and "playbooks/crm-rollout/status.yaml" in status_line
+        context.close()
+    finally:
+        stop()
+    written = yaml.safe_load(text)["items"]
+    today = datetime.date.today().isoformat()
+    assert len(written) == 2
+    assert all(entry == {"state": "done", "by": name, "date": today}
+               for entry in written.values())
+    # Added to the fork's file, the lines validate.
+    playbooks = tmp_path / "playbooks"
+    shutil.copytree(ROOT / "playbooks", playbooks)
+    status = playbooks / "crm-rollout" / "status.yaml"
+    lines = [line for line in text.splitlines()[2:]]
+    status.write_text(status.read_text("utf-8").replace(
+        "items:\n", "items:\n" + "\n".join(lines) + "\n", 1), encoding="utf-8")
+    assert main(["validate", str(playbooks)]) == 0

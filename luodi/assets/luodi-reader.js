@@ -19,6 +19,7 @@
   var FORMAT = "luodi-progress";
   var VERSION = 1;
   var PREFIX = "luodi:";
+  var NAME_KEY = "luodi:status:name";  // the name a reader gives (no playbook id has a colon)
   // Ids as the model defines them: luodi-labels.js carries the pattern from the build (without
   // it, nothing matches and an import is refused rather than half checked).
   var ID = new RegExp(window.luodiIdPattern || "(?!)");
@@ -266,13 +267,39 @@
       Object.keys(current).sort().forEach(function (id) {
         if (current[id] === true) data.items[id] = true;
       });
-      var blob = new Blob([JSON.stringify(data, null, 2) + "\n"], { type: "application/json" });
-      var link = make("a", { href: URL.createObjectURL(blob),
-        download: "luodi-progress-" + info.playbook + ".json", hidden: "" });
-      document.body.appendChild(link);
-      link.click();
-      setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
+      download(JSON.stringify(data, null, 2) + "\n", "application/json",
+        "luodi-progress-" + info.playbook + ".json");
       say(format(L["reader-exported"], { n: countTicks(data.items) }));
+    });
+
+    // The reader's ticks as status.yaml lines (done, by them, today), for the team's file: no
+    // server, the lines go into the repository by pull request.
+    panel.statusButton.addEventListener("click", function () {
+      var current = loadTicks(info.playbook);
+      var ids = Object.keys(current).sort().filter(function (id) { return current[id] === true; });
+      if (!ids.length) { say(L["reader-status-none"], true); return; }
+      var saved = "";
+      try { saved = localStorage.getItem(NAME_KEY) || ""; } catch (err) { /* private mode */ }
+      var name = window.prompt(L["reader-status-name"], saved);
+      if (name === null) return;
+      name = name.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, "").trim();
+      try { localStorage.setItem(NAME_KEY, name); } catch (err) { /* private mode */ }
+      var now = new Date();
+      var day = now.getFullYear() + "-" + ("0" + (now.getMonth() + 1)).slice(-2) + "-" +
+        ("0" + now.getDate()).slice(-2);
+      // JSON strings are YAML double-quoted strings: whatever the name holds, it stays text.
+      var lines = ["# " + (info.title || info.playbook) + ": " + ids.length + " item(s), " + day,
+        "items:"].concat(ids.map(function (id) {
+          return "  " + id + ": {state: done, by: " + JSON.stringify(name) + ", date: \"" + day +
+            "\"}";
+        }));
+      var text = lines.join("\n") + "\n";
+      var file = info.playbook + "-status-" + day + ".yaml";
+      download(text, "text/yaml", file);
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(text).catch(function () { /* the download is there */ });
+      }
+      say(format(L["reader-status-done"], { n: ids.length, file: file, playbook: info.playbook }));
     });
 
     panel.importInput.addEventListener("change", function () {
@@ -331,6 +358,15 @@
     hold();
   }
 
+  // A file made in the page, saved by the browser: no server.
+  function download(text, type, file) {
+    var link = make("a", { href: URL.createObjectURL(new Blob([text], { type: type })),
+      download: file, hidden: "" });
+    document.body.appendChild(link);
+    link.click();
+    setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
+  }
+
   function buildPanel(L) {
     var root = make("section", { class: "luodi-progress-panel", "data-search-exclude": "",
       "aria-labelledby": "luodi-progress-heading" });
@@ -357,6 +393,8 @@
     var actions = make("div", { class: "luodi-progress-actions" });
     var exportButton = make("button", { type: "button", class: "luodi-button" },
       L["reader-export"]);
+    var statusButton = make("button", { type: "button", class: "luodi-button" },
+      L["reader-status-lines"]);
     var importLabel = make("label", { class: "luodi-button luodi-import" });
     importLabel.appendChild(make("span", {}, L["reader-import"]));
     var importInput = make("input", { type: "file", accept: ".json,application/json",
@@ -365,6 +403,7 @@
     var resetButton = make("button", { type: "button", class: "luodi-button" },
       L["reader-reset"]);
     actions.appendChild(exportButton);
+    actions.appendChild(statusButton);
     actions.appendChild(importLabel);
     actions.appendChild(resetButton);
     root.appendChild(actions);
@@ -373,6 +412,7 @@
 
     return {
       root: root, bars: bars, all: all, must: must, status: status, exportButton: exportButton,
+      statusButton: statusButton,
       importInput: importInput, resetButton: resetButton,
       setBar: function (part, done, total, text) {
         part.text.textContent = text;
