@@ -57,7 +57,7 @@ def test_the_dashboard_counts_by_phase_and_role_and_lists_what_blocks(default_si
                       re.S)
     cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>",
                                                                     rows[2], re.S)]
-    assert cells == ["准备阶段", "阶段门未满足", "7", "3", "1", "3"]
+    assert cells == ["准备阶段", "未满足", "7", "3", "1", "3"]
     blocked = body.split('id="blocked"', 1)[1].split("<h2", 1)[0]
     assert "评估历史数据迁移难度及潜在风险" in blocked and "phases/preparation/#assess-migration" \
         "-difficulty" in blocked

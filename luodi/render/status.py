@@ -118,7 +118,7 @@ def render(ctx: Context, _obj=None) -> str:
     rows = [header, rule]
     for g in all_gates:
         link = f"[{md_inline(g.phase.title)}]({ctx.md_link(ctx.path('phase', g.phase.id), 'gate')})"
-        rows.append(f"| {link} | {md_inline(ctx.t('gate-met' if g.met else 'gate-not-met'))} | "
+        rows.append(f"| {link} | {md_inline(ctx.t('gate-cell-met' if g.met else 'gate-cell-not-met'))} | "
                     f"{_count_cells(state_counts(pb, g.phase.checklist))} |")
     parts += [heading(2, ctx.t("status-by-phase"), "by-phase"), "\n".join(rows)]
     rows = [header.replace(md_inline(ctx.t("phase")), md_inline(ctx.t("roles")), 1)
