@@ -79,6 +79,12 @@ def date_spec(doc: str):
                                        "example": '"2026-03-02"', "date": True})
 
 
+def weeks_spec(doc: str):
+    """A planned length in weeks: a number (4) or a range (4-6)."""
+    return field(default="", metadata={"doc": doc, "ref": None, "pattern": None,
+                                       "example": '"4-6"', "weeks": True})
+
+
 def ident(doc: str = "Stable identifier: lowercase ASCII kebab-case; it becomes the URL or anchor.",
           **kw):
     return spec(doc, pattern=ID_PATTERN, **kw)
@@ -285,6 +291,8 @@ class Phase(Node):
     summary: str = spec("What the phase is for.")
     subtitle: str = spec("Second name, e.g. the English one.", default="")
     duration: str = spec("Typical duration, e.g. 2-4 周.", default="")
+    weeks: str = weeks_spec("Planned length in weeks, a number (4) or a range (4-6): the "
+                            "timeline lays phases end to end from the start-date variable.")
     entry_criteria: list[str] = spec("What must be true before the phase starts.", default=[])
     exit_criteria: list[str] = spec("What must be true before the phase ends.", default=[])
     deliverables: list[Deliverable] = spec("What the phase hands over.", default=[])

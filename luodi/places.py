@@ -87,7 +87,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "module": ("objectives", "lessons", "exercises", "items"),
     "form": ("form-header", "criteria", "notes", "signatures"),
     "overview": ("roadmap", "i-am", "goals", "forms", "more"),
-    "status": ("by-phase", "by-role", "blocked", "next-gate", "gate"),
+    "status": ("by-phase", "by-role", "timeline", "blocked", "next-gate", "gate"),
 }
 COURSE_SECTIONS = SECTIONS["module"]
 

@@ -34,7 +34,7 @@ def test_a_met_gate_exits_0_and_an_unmet_one_1_with_what_is_missing(capsys):
     # the fork overrides the item, the standard playbook's where it inherits it.
     assert ("playbooks/crm-rollout/phases/preparation.yaml:7:5: item assess-migration-difficulty "
             "评估历史数据迁移难度及潜在风险 [blocked, 赵敏]: 等待华南大区提供客户数据样本") in out
-    assert "playbooks/standard/phases/preparation.yaml:112:5: item design-cleansing-conversion-" \
+    assert "playbooks/standard/phases/preparation.yaml:113:5: item design-cleansing-conversion-" \
            "plan" in out
     assert "form scope-confirmation 范围确认单 [unsigned]" in out
     assert "criterion 4 《范围确认单》已签署" in out
@@ -157,3 +157,44 @@ def test_the_checklist_export_carries_the_state_where_there_is_one(tmp_path, cap
         assert by_id["define-role-responsibilities"][-4:] == [
             "已完成", "陈静", "2026-02-16", "https://wiki.example.com/crm/raci"]
         assert by_id["build-phased-master-plan"][-4][:3] == "未开始"
+
+
+def test_the_schedule_lays_phases_end_to_end_from_the_start_date():
+    import datetime
+
+    from luodi.schedule import schedule
+
+    playbook = load_playbooks(ROOT / "playbooks").playbooks["crm-rollout"]
+    rows = {row.phase.id: row for row in schedule(playbook)}
+    day = datetime.date.fromisoformat
+    goals = rows["goals"]  # weeks "3-6" from the start-date variable, 2026-01-05
+    assert (goals.start, goals.end_short, goals.end_long) == (
+        day("2026-01-05"), day("2026-01-26"), day("2026-02-16"))
+    # The next phase starts when the previous one ends at its shortest; its longest end adds
+    # every longest.
+    assert rows["preparation"].start == day("2026-01-26")
+    assert rows["preparation"].end_long == day("2026-03-30")
+    assert rows["execution"].end_short == day("2026-05-04")  # the fork's own weeks: "10-14"
+    assert rows["sustainment"].start is None  # no weeks: not planned
+    # Actual: the dates in status.yaml; finished when the gate is met.
+    assert goals.finished and goals.actual_start == day("2026-01-16")
+    assert goals.actual_end == day("2026-02-11")
+    assert not rows["preparation"].finished and rows["execution"].actual_start is None
+
+
+def test_the_timeline_is_svg_of_escaped_text_with_a_line_for_today():
+    import dataclasses
+    import datetime
+
+    import luodi.render  # noqa: F401  (registers the views)
+    from luodi.render.common import Context
+    from luodi.render.status import timeline
+
+    playbook = load_playbooks(ROOT / "playbooks").playbooks["crm-rollout"]
+    hostile = dataclasses.replace(playbook.phases[0], title="<script>x</script>&{{ y }}")
+    playbook = dataclasses.replace(playbook, phases=(hostile, *playbook.phases[1:]))
+    svg = timeline(Context(playbook, "crm-rollout/status.md"), datetime.date(2026, 2, 15))
+    assert svg.count('class="luodi-tl-planned"') == 4 and svg.count("luodi-tl-today\"") == 1
+    assert "今天 2026-02-15" in svg and "<script>" not in svg and "{{" not in svg
+    assert "&lt;script&gt;" in svg and 'class="luodi-tl-actual luodi-tl-done"' in svg
+    assert "luodi-tl-running" in svg  # preparation: started, its gate not met

@@ -190,3 +190,11 @@ def test_the_readers_ticks_become_status_yaml_lines_that_validate(browser, defau
     status.write_text(status.read_text("utf-8").replace(
         "items:\n", "items:\n" + "\n".join(lines) + "\n", 1), encoding="utf-8")
     assert main(["validate", str(playbooks)]) == 0
+
+
+def test_the_dashboard_draws_the_timeline(default_site):
+    body = article(page(default_site, "crm-rollout/status"))
+    figure = body.split('id="timeline"', 1)[1].split("</figure>", 1)[0]
+    assert "<svg" in figure and figure.count('class="luodi-tl-planned"') == 4
+    assert "luodi-tl-today" in figure and "luodi-tl-done" in figure
+    assert "data-search-exclude" in figure

@@ -120,6 +120,8 @@ def _plan(tp) -> tuple[object, object]:
 
 def _convert(tp, f, value, raw, where: Source, name: str, diagnostics: list[Diagnostic]):
     """Check one value against its declared type; returns (ok, converted value)."""
+    if f.metadata.get("weeks"):  # before the fast path: "6-4" is text, and not weeks
+        return _weeks(value, where, name, diagnostics)
     if tp is str and value.__class__ is str:  # most values: checked without the general path
         return _check_pattern(f, value, where, name, diagnostics), value
     if f.metadata.get("date") and isinstance(value, datetime.date):
@@ -200,6 +202,19 @@ def _convert(tp, f, value, raw, where: Source, name: str, diagnostics: list[Diag
         obj = build(tp, value, diagnostics)
         return obj is not None, obj
     raise TypeError(f"unsupported field type {tp!r}")  # a bug in model.py, not in user input
+
+
+def _weeks(value, where: Source, name: str, diagnostics: list[Diagnostic]):
+    """weeks: 4, or "4-6": text either way, a range from low to high."""
+    text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    found = re.fullmatch(r"(\d{1,3})(?:-(\d{1,3}))?", text) if isinstance(text, str) else None
+    if found and int(found.group(1)) > 0 and int(found.group(2) or found.group(1)) >= int(
+            found.group(1)):
+        return True, text
+    diagnostics.append(Diagnostic(
+        where, "bad-value", f"'{name}' is '{value}', not a number of weeks",
+        f"{name}: a number of weeks, e.g. {name}: 4, or a range, e.g. {name}: \"4-6\""))
+    return False, None
 
 
 def _check_pattern(f, value: str, where: Source, name: str, diagnostics) -> bool:

@@ -4,9 +4,11 @@ file. Everything here is HTML made from escaped text: status.yaml is data like t
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from ..model import ItemStatus, Phase
+from ..schedule import schedule
 from ..status import (
     FINISHED,
     STATES,
@@ -129,6 +131,8 @@ def render(ctx: Context, _obj=None) -> str:
                if "R" in letters or "A" in letters]
         rows.append(f"| {ctx.role_md(role.id)} | {_count_cells(state_counts(pb, own))} |")
     parts += [heading(2, ctx.t("status-by-role"), "by-role"), "\n".join(rows)]
+    parts += [heading(2, ctx.t("timeline"), "timeline"), md_inline(ctx.t("timeline-intro")),
+              timeline(ctx)]
     stuck = blocked(pb)
     parts.append(heading(2, ctx.t("status-blocked"), "blocked"))
     parts.append("\n".join(
@@ -163,6 +167,71 @@ def role_open_items(ctx: Context, role_id: str) -> str:
             for item in open_items))
     return ('<div class="luodi-role-open" data-search-exclude markdown="1">\n\n'
             + "\n\n".join(lines) + "\n\n</div>")
+
+
+# ------------------------------------------------------------------ the timeline
+
+_LABEL_W, _CHART_W, _ROW_H, _TOP = 190, 540, 34, 34
+
+
+def timeline(ctx: Context, today: datetime.date | None = None) -> str:
+    """The phases on a time axis, as SVG made at build time: planned bars (shortest, and the
+    light part up to the longest), actual bars from status.yaml's dates, and a line for today.
+    It scrolls sideways inside its box on a phone and prints on an A4 landscape page."""
+    today = today or datetime.date.today()
+    rows = schedule(ctx.playbook)
+    dates = [d for r in rows for d in (r.start, r.end_long, r.actual_start, r.actual_end) if d]
+    if not any(r.start for r in rows):
+        return md_inline(ctx.t("timeline-none"))
+    first = min([*dates, today]) - datetime.timedelta(days=7)
+    last = max([*dates, today]) + datetime.timedelta(days=7)
+    span = max((last - first).days, 1)
+
+    def x(day: datetime.date) -> float:
+        return round(_LABEL_W + (day - first).days / span * _CHART_W, 1)
+
+    height = _TOP + len(rows) * _ROW_H + 10
+    width = _LABEL_W + _CHART_W + 70  # room for the last month's and today's labels
+    parts = [f'<svg class="luodi-timeline-chart" viewBox="0 0 {width} {height}" role="img" '
+             f'aria-label="{h(ctx.t("timeline"))}" xmlns="http://www.w3.org/2000/svg">']
+    month = first.replace(day=1)
+    while month <= last:  # a line and a label at each month's first day
+        if month >= first:
+            parts.append(f'<line class="luodi-tl-grid" x1="{x(month)}" y1="{_TOP - 6}" '
+                         f'x2="{x(month)}" y2="{height - 6}"/>'
+                         f'<text class="luodi-tl-month" x="{x(month) + 2}" y="{_TOP - 12}">'
+                         f'{month.year}-{month.month:02d}</text>')
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    for n, row in enumerate(rows):
+        y = _TOP + n * _ROW_H
+        parts.append(f'<text class="luodi-tl-label" x="4" y="{y + 18}">'
+                     f'{h(_shorten(row.phase.title))}<title>{h(row.phase.title)}</title></text>')
+        if row.start and row.end_short and row.end_long:
+            parts.append(f'<rect class="luodi-tl-planned" x="{x(row.start)}" y="{y + 4}" '
+                         f'width="{max(x(row.end_short) - x(row.start), 1)}" height="12"/>')
+            if row.end_long > row.end_short:
+                parts.append(f'<rect class="luodi-tl-range" x="{x(row.end_short)}" y="{y + 4}" '
+                             f'width="{x(row.end_long) - x(row.end_short)}" height="12"/>')
+        if row.actual_start:
+            end = row.actual_end if row.finished else max(today, row.actual_end)
+            kind = "done" if row.finished else "running"
+            parts.append(f'<rect class="luodi-tl-actual luodi-tl-{kind}" x="{x(row.actual_start)}"'
+                         f' y="{y + 19}" width="{max(x(end) - x(row.actual_start), 2)}" '
+                         f'height="7"/>')
+    parts.append(f'<line class="luodi-tl-today" x1="{x(today)}" y1="{_TOP - 6}" '
+                 f'x2="{x(today)}" y2="{height - 4}"/>'
+                 f'<text class="luodi-tl-today-label" x="{x(today) + 3}" y="{height - 2}">'
+                 f'{h(ctx.t("timeline-today", date=today.isoformat()))}</text>')
+    parts.append("</svg>")
+    legend = (f'<span class="luodi-tl-key luodi-tl-planned"></span>{h(ctx.t("timeline-planned"))}'
+              f' <span class="luodi-tl-key luodi-tl-done"></span>{h(ctx.t("timeline-actual"))}')
+    return ('<figure class="luodi-timeline" data-search-exclude>'
+            f'<div class="luodi-timeline-scroll">{"".join(parts)}</div>'
+            f"<figcaption>{legend}</figcaption></figure>")
+
+
+def _shorten(title: str, limit: int = 14) -> str:
+    return title if len(title) <= limit else title[:limit - 1] + "…"
 
 
 # The parts above, as they are written: what a page says without the project's state (a fork's
