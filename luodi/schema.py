@@ -76,6 +76,9 @@ def _type_schema(tp, f, defs: dict, fork: bool) -> dict:
     origin = typing.get_origin(tp)
     if origin is typing.Literal:
         out = {"enum": list(typing.get_args(tp))}
+    elif f.metadata.get("weeks"):  # weeks: 4, or weeks: "4-6"
+        out = {"anyOf": [{"type": "integer", "minimum": 1},
+                         {"type": "string", "pattern": r"^\d{1,3}(-\d{1,3})?$"}]}
     elif tp is str:
         out = {"type": "string"}
         if f.metadata.get("pattern"):
