@@ -131,8 +131,8 @@ def render(ctx: Context, _obj=None) -> str:
                if "R" in letters or "A" in letters]
         rows.append(f"| {ctx.role_md(role.id)} | {_count_cells(state_counts(pb, own))} |")
     parts += [heading(2, ctx.t("status-by-role"), "by-role"), "\n".join(rows)]
-    parts += [heading(2, ctx.t("timeline"), "timeline"), md_inline(ctx.t("timeline-intro")),
-              timeline(ctx)]
+    parts += [heading(2, ctx.t("status-timeline"), "timeline"),
+              md_inline(ctx.t("status-timeline-intro")), timeline(ctx)]
     stuck = blocked(pb)
     parts.append(heading(2, ctx.t("status-blocked"), "blocked"))
     parts.append("\n".join(
@@ -182,7 +182,7 @@ def timeline(ctx: Context, today: datetime.date | None = None) -> str:
     rows = schedule(ctx.playbook)
     dates = [d for r in rows for d in (r.start, r.end_long, r.actual_start, r.actual_end) if d]
     if not any(r.start for r in rows):
-        return md_inline(ctx.t("timeline-none"))
+        return md_inline(ctx.t("status-timeline-none"))
     first = min([*dates, today]) - datetime.timedelta(days=7)
     last = max([*dates, today]) + datetime.timedelta(days=7)
     span = max((last - first).days, 1)
@@ -193,7 +193,7 @@ def timeline(ctx: Context, today: datetime.date | None = None) -> str:
     height = _TOP + len(rows) * _ROW_H + 10
     width = _LABEL_W + _CHART_W + 70  # room for the last month's and today's labels
     parts = [f'<svg class="luodi-timeline-chart" viewBox="0 0 {width} {height}" role="img" '
-             f'aria-label="{h(ctx.t("timeline"))}" xmlns="http://www.w3.org/2000/svg">']
+             f'aria-label="{h(ctx.t("status-timeline"))}" xmlns="http://www.w3.org/2000/svg">']
     month = first.replace(day=1)
     while month <= last:  # a line and a label at each month's first day
         if month >= first:
@@ -221,10 +221,10 @@ def timeline(ctx: Context, today: datetime.date | None = None) -> str:
     parts.append(f'<line class="luodi-tl-today" x1="{x(today)}" y1="{_TOP - 6}" '
                  f'x2="{x(today)}" y2="{height - 4}"/>'
                  f'<text class="luodi-tl-today-label" x="{x(today) + 3}" y="{height - 2}">'
-                 f'{h(ctx.t("timeline-today", date=today.isoformat()))}</text>')
+                 f'{h(ctx.t("status-today", date=today.isoformat()))}</text>')
     parts.append("</svg>")
-    legend = (f'<span class="luodi-tl-key luodi-tl-planned"></span>{h(ctx.t("timeline-planned"))}'
-              f' <span class="luodi-tl-key luodi-tl-done"></span>{h(ctx.t("timeline-actual"))}')
+    legend = (f'<span class="luodi-tl-key luodi-tl-planned"></span>{h(ctx.t("status-planned"))}'
+              f' <span class="luodi-tl-key luodi-tl-done"></span>{h(ctx.t("status-actual"))}')
     return ('<figure class="luodi-timeline" data-search-exclude>'
             f'<div class="luodi-timeline-scroll">{"".join(parts)}</div>'
             f"<figcaption>{legend}</figcaption></figure>")
