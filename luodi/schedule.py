@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass
 
 from .model import Phase, Playbook
-from .status import FINISHED, gate, item_status
+from .status import gate, item_status
 
 START_VARIABLE = "start-date"
 WEEK = datetime.timedelta(weeks=1)
@@ -79,10 +79,3 @@ def schedule(playbook: Playbook) -> list[Row]:
                         max(dates) if dates else None, finished))
     return rows
 
-
-def done_share(playbook: Playbook, phase: Phase) -> float:
-    """How much of a phase's counted work is done (for the bar's label)."""
-    items = [i for i in phase.checklist if i.priority != "wont"]
-    if not items:
-        return 0.0
-    return sum(1 for i in items if item_status(playbook, i.id).state in FINISHED) / len(items)
