@@ -118,11 +118,13 @@ def blocked(playbook: Playbook) -> list[tuple[Phase, Item, ItemStatus]]:
             if item_status(playbook, item.id).state == "blocked"]
 
 
-def role_items(playbook: Playbook, role_id: str, phase: Phase) -> list[tuple[Item, str]]:
-    """A role's own work in a phase: the items it executes or approves (R or A), with its
-    letters."""
+def role_items(playbook: Playbook, role_id: str,
+               phase: Phase | None = None) -> list[tuple[Item, str]]:
+    """A role's own work (in one phase, or in all): the items it executes or approves (R or
+    A), with its letters; Won't items are not work."""
     return [(item, letters) for p, item, letters in playbook.index["items_by_role"].get(role_id, [])
-            if p.id == phase.id and counted(item) and ("R" in letters or "A" in letters)]
+            if (phase is None or p.id == phase.id) and counted(item)
+            and ("R" in letters or "A" in letters)]
 
 
 def readiness(playbook: Playbook, phase_id: str | None = None) -> dict:
@@ -148,9 +150,8 @@ def readiness(playbook: Playbook, phase_id: str | None = None) -> dict:
         "has_status": playbook.status is not None,
         "current_phase": current.phase.id if current else None,
         "gates": [gate_data(g) for g in shown],
-        "roles": {role.id: state_counts(playbook, [item for _, item, letters in
-                                                   playbook.index["items_by_role"].get(role.id, [])
-                                                   if "R" in letters or "A" in letters])
+        "roles": {role.id: state_counts(playbook, [item for item, _ in
+                                                   role_items(playbook, role.id)])
                   for role in playbook.roles},
     }
 

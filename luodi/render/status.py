@@ -15,6 +15,7 @@ from ..status import (
     Gate,
     blocked,
     current_gate,
+    gate,
     gates,
     item_status,
     role_items,
@@ -60,7 +61,7 @@ def gate_box(ctx: Context, phase: Phase, found: Gate | None = None, open_list: b
     (folded away on the phase page, open on the dashboard)."""
     if ctx.playbook.status is None:
         return ""
-    found = found or next(g for g in gates(ctx.playbook) if g.phase.id == phase.id)
+    found = found or gate(ctx.playbook, phase)
     met = "met" if found.met else "not-met"
     counts = [ctx.t("gate-must", done=found.must_done, total=found.must_total),
               ctx.t("gate-criteria", done=found.criteria_met, total=len(found.criteria)),
@@ -127,8 +128,7 @@ def render(ctx: Context, _obj=None) -> str:
             .replace(f" {md_inline(ctx.t('col-gate'))} |", "", 1), "| --- | "
             + " | ".join("---:" for _ in range(4)) + " |"]
     for role in pb.roles:
-        own = [item for _, item, letters in pb.index["items_by_role"].get(role.id, [])
-               if "R" in letters or "A" in letters]
+        own = [item for item, _ in role_items(pb, role.id)]
         rows.append(f"| {ctx.role_md(role.id)} | {_count_cells(state_counts(pb, own))} |")
     parts += [heading(2, ctx.t("status-by-role"), "by-role"), "\n".join(rows)]
     parts += [heading(2, ctx.t("status-timeline"), "timeline"),
