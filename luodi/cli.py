@@ -194,6 +194,11 @@ def _export_parser(commands) -> None:
                              f"; '-' writes {'/'.join(text)} to standard output" if text else ""))
         sub.add_argument("--force", action="store_true",
                          help="overwrite FILE if it already exists (覆盖)")
+        if item.links_back:
+            sub.add_argument("--site-url", metavar="URL",
+                             help="the knowledge base's address, for links back to its pages "
+                                  "(default: site_url in ./mkdocs.yml; without one, the "
+                                  "pages' paths are written as text)")
         sub.add_argument("--playbooks", default="playbooks", metavar="DIR",
                          help="the playbooks/ folder to read (default: playbooks); nothing is "
                               "ever written inside it")
@@ -511,7 +516,7 @@ def _export(args) -> int:
     if args.export_kind is None:
         sys.stdout.write(args.export_help())
         return EXIT_USAGE
-    from .exports import EXPORTS, ExportError, check_output, find, write_output
+    from .exports import EXPORTS, ExportError, Site, check_output, find, write_output
     from .read import display_path
 
     item = EXPORTS[args.export_kind]
@@ -530,7 +535,8 @@ def _export(args) -> int:
         if not playbook:
             return EXIT_PROBLEMS
         obj = find(playbook, item, args.object_id) if item.scope != "playbook" else None
-        data = item.make(playbook, obj, fmt)
+        site = _site(getattr(args, "site_url", None)) if item.links_back else Site()
+        data = item.make_file(playbook, obj, fmt, site)
     except ExportError as exc:
         return fail(str(exc))
     except ModuleNotFoundError as exc:
@@ -552,6 +558,29 @@ def _export(args) -> int:
     except OSError as exc:
         return fail(f"cannot write {args.output}: {exc.strerror or exc}")
     return EXIT_OK
+
+
+def _site(url: str | None):
+    """Where the site is published: --site-url, else what ./mkdocs.yml says (its site_url and
+    use_directory_urls; its tags, such as !ENV, are not needed here and read as nothing)."""
+    import yaml
+
+    from .exports import Site
+
+    class _Loader(yaml.SafeLoader):
+        pass
+
+    _Loader.add_multi_constructor("", lambda loader, tag, node: None)
+    config: dict = {}
+    try:
+        with open("mkdocs.yml", encoding="utf-8") as stream:
+            loaded = yaml.load(stream, Loader=_Loader)  # noqa: S506 (a SafeLoader)
+        config = loaded if isinstance(loaded, dict) else {}
+    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        pass
+    site_url = url if url is not None else config.get("site_url")
+    return Site(site_url if isinstance(site_url, str) else "",
+                config.get("use_directory_urls", True) is not False)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from .browser import ASSET_DIR, CSS, LABELS_JS, SCRIPTS, asset_text, labels_js, packaged
-from .exports import site_downloads
+from .exports import Site, site_downloads
 from .model import Playbook
 from .places import redirects, relative_url, url_of
 from .render.pages import MARKDOWN_EXTENSIONS, page_markdown, playbook_nav, playbook_pages
@@ -134,7 +134,8 @@ def render_docs(config_file: Path, out: Path, playbooks: dict[str, Playbook],
         for spec in playbook_pages(pb):
             put(spec.src, page_markdown(spec, pb, directory_urls, ENGINES[engine]),
                 f"the page of playbook '{pb.id}' that Luodi generates ({spec.src})")
-        for path, data in site_downloads(pb).items():
+        site = Site(config.get("site_url") or "", directory_urls)
+        for path, data in site_downloads(pb, site=site).items():
             put(path, data, f"a download of playbook '{pb.id}'")
         for old, new, title in redirects(pb):
             old_url, new_url = url_of(old, directory_urls), url_of(new, directory_urls)

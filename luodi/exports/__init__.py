@@ -1,12 +1,13 @@
-"""Exports, declared once: a form as an editable Word document, the checklist as CSV or Excel,
-the whole playbook as JSON.
+"""Exports, declared once: a form as an editable Word document, the checklist as CSV or Excel
+or as GitLab issues, the whole playbook as JSON.
 
 Each `Export` in the registry says what it is made from (its scope: the playbook, a phase or a
 form), in which formats, where the site publishes it, which pages link it, and how the command
 line offers it (`luodi export <name>`). The CLI's subcommands, the site's downloads and the
 download links on pages all come from `EXPORTS`; a new export is one module and one
-`register(Export(...))`. Every export turns a loaded `Playbook` into bytes and nothing else;
-files.py puts bytes on disk safely.
+`register(Export(...))`. Every export turns a loaded `Playbook` into bytes and nothing else
+(given where the site is, for the files that link back to it); files.py puts bytes on disk
+safely.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from dataclasses import dataclass
 from ..diagnostics import did_you_mean
 from ..model import Playbook
 from ..places import download_path
-from .common import ExportError, clean, neutralise
+from .common import ExportError, Site, clean, neutralise
 from .data import playbook_data, playbook_json
 from .files import check_output, write_output
+from .gitlab import gitlab_issues_csv, gitlab_labels
 from .sheet import checklist_csv, checklist_table, checklist_xlsx
 from .word import form_docx
 
@@ -29,7 +31,8 @@ class Export:
     name: str  # the registry key and the subcommand: luodi export <name>
     scope: str  # what one file is made of: "playbook", "phase" or "form"
     formats: tuple[str, ...]  # in the order pages link them
-    make: Callable[[Playbook, object, str], bytes]  # (playbook, phase/form or None, format)
+    # (playbook, phase/form or None, format), and where the site is when it links back
+    make: Callable[..., bytes]
     path: str  # where the site publishes it, below the playbook's folder: {id}, {format}
     help: str  # one line, for `luodi export --help`
     description: str  # for `luodi export <name> --help`
@@ -37,6 +40,11 @@ class Export:
     default: str = ""  # the format when the output file's name does not say (else the first)
     text: tuple[str, ...] = ()  # formats that are text: `-o -` writes them to standard output
     label: str = "download-{format}"  # label key of a link (i18n.py)
+    links_back: bool = False  # its files link to the site's pages: make() also gets the Site
+
+    def make_file(self, playbook: Playbook, obj, fmt: str, site: Site) -> bytes:
+        return (self.make(playbook, obj, fmt, site) if self.links_back
+                else self.make(playbook, obj, fmt))
 
     def format_for(self, output: str) -> str:
         suffix = output.rsplit(".", 1)[-1].lower() if "." in output else ""
@@ -79,24 +87,29 @@ def site_path(playbook: Playbook, export: Export, obj, fmt: str) -> str:
     return download_path(playbook, export.path.format(id=obj.id if obj else "", format=fmt))
 
 
-def _downloads(playbook: Playbook) -> Iterator[tuple[str, Callable[[], bytes]]]:
+def _downloads(playbook: Playbook, site: Site) -> Iterator[tuple[str, Callable[[], bytes]]]:
     for export in EXPORTS.values():
         for obj in SCOPES[export.scope](playbook):
             for fmt in export.formats:
                 yield (site_path(playbook, export, obj, fmt),
-                       lambda e=export, o=obj, f=fmt: e.make(playbook, o, f))
+                       lambda e=export, o=obj, f=fmt: e.make_file(playbook, o, f, site))
 
 
-def site_downloads(playbook: Playbook, made: dict[str, bytes] | None = None) -> dict[str, bytes]:
+NO_SITE = Site()  # where the site is not known: links are written as paths
+
+
+def site_downloads(playbook: Playbook, made: dict[str, bytes] | None = None,
+                   site: Site = NO_SITE) -> dict[str, bytes]:
     """The files published next to a playbook's pages, by path relative to the site root;
     `made`: files made already (by path), which are not made again."""
     made = made or {}
-    return {path: made[path] if path in made else make() for path, make in _downloads(playbook)}
+    return {path: made[path] if path in made else make()
+            for path, make in _downloads(playbook, site)}
 
 
 def download_paths(playbook: Playbook) -> list[str]:
     """The paths site_downloads() returns, without making the files."""
-    return [path for path, _ in _downloads(playbook)]
+    return [path for path, _ in _downloads(playbook, NO_SITE)]
 
 
 def page_links(playbook: Playbook, page_kind: str, obj=None) -> list[tuple[str, str]]:
@@ -143,10 +156,30 @@ register(Export(
                 "JSON with schema_version and the generator's version. The same playbook always "
                 "gives byte-identical output.",
     links=("overview",), text=("json",)))
+register(Export(
+    "gitlab", "playbook", ("csv",), lambda pb, _, fmt, site: gitlab_issues_csv(pb, site),
+    "downloads/gitlab-issues.{format}",
+    help="the open checklist items as GitLab issues (GitLab → Import CSV)",
+    description="Write one GitLab issue per checklist item still to do (Won't items and what "
+                "status.yaml marks done or n/a are left out), for GitLab's Import CSV: the "
+                "title; a Markdown description with the item's id, phase, priority, RACI, "
+                "detail, evidence, the team's state and a link back to its page; the due date "
+                "of its phase in the schedule; and /label quick actions for phase, priority, "
+                "owner and state. Create the labels first: 'luodi export gitlab-labels' lists "
+                "them (see docs/reference/exports.md). Links are absolute with --site-url.",
+    links=("overview", "status"), text=("csv",), label="download-gitlab", links_back=True))
+register(Export(
+    "gitlab-labels", "playbook", ("txt",), lambda pb, _, fmt: gitlab_labels(pb),
+    "downloads/gitlab-labels.{format}",
+    help="the labels the GitLab issues use, one per line",
+    description="Write the labels that 'luodi export gitlab' puts on the issues (phase, "
+                "priority, owner and state, scoped with ::), one per line, to create them in "
+                "the GitLab project before the import.",
+    links=("status",), text=("txt",), label="download-gitlab-labels"))
 
 __all__ = [
-    "EXPORTS", "Export", "ExportError", "SCOPES", "check_output",
+    "EXPORTS", "Export", "ExportError", "SCOPES", "Site", "check_output",
     "checklist_csv", "checklist_table", "checklist_xlsx", "clean", "download_paths", "find",
-    "form_docx", "neutralise", "page_links", "playbook_data", "playbook_json", "register",
+    "form_docx", "gitlab_issues_csv", "gitlab_labels", "neutralise", "page_links", "playbook_data", "playbook_json", "register",
     "site_downloads", "site_path", "write_output",
 ]

@@ -9,9 +9,11 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from dataclasses import dataclass
 from datetime import datetime
 
 from ..model import Playbook
+from ..places import url_of
 
 
 class ExportError(Exception):
@@ -56,3 +58,18 @@ def fixed_zip(entries: list[tuple[str, bytes]]) -> bytes:
             info.external_attr = 0
             dst.writestr(info, data)
     return out.getvalue()
+
+
+@dataclass(frozen=True)
+class Site:
+    """Where the site is published, for files that link back to its pages: mkdocs' site_url
+    ("" when it is not known) and its use_directory_urls."""
+
+    url: str = ""
+    directory_urls: bool = True
+
+    def link(self, page: str, anchor: str = "") -> str:
+        """A page's address (its source path, places.page_path), absolute when the site's URL
+        is known, else relative to the site's root."""
+        path = url_of(page, self.directory_urls) + (f"#{anchor}" if anchor else "")
+        return f"{self.url.rstrip('/')}/{path}" if self.url else path

@@ -14,7 +14,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
-from ..exports import EXPORTS, download_paths, playbook_json, site_downloads, site_path
+from ..exports import EXPORTS, Site, download_paths, playbook_json, site_downloads, site_path
 from ..model import Playbook
 from .files import Published
 from .work import Work
@@ -22,9 +22,10 @@ from .work import Work
 
 class Downloads:
     def __init__(self):
-        # By playbook id: the JSON the downloads were made from, and the files (path → bytes).
-        self.cache: dict[str, tuple[bytes, dict[str, bytes]]] = {}
-        self.pending: list[tuple[Playbook, bytes, int]] = []  # playbook, its JSON, its job
+        # By playbook id: the JSON and the site the downloads were made from, and the files
+        # (path → bytes). Some files link back to the site's pages (its URL is in them).
+        self.cache: dict[str, tuple[tuple[bytes, Site], dict[str, bytes]]] = {}
+        self.pending: list[tuple[Playbook, tuple, int]] = []  # playbook, its key, its job
         self.tempdir: tempfile.TemporaryDirectory | None = None
 
     def add_files(self, playbooks: dict[str, Playbook], published: Published, config,
@@ -32,8 +33,10 @@ class Downloads:
         """Announce every download to mkdocs; those not made yet become jobs (returns whether
         there is any)."""
         self.pending = []
+        site = Site(config.site_url or "", config.use_directory_urls)
         for pb in playbooks.values():
-            key = playbook_json(pb)
+            data = playbook_json(pb)
+            key = (data, site)
             cached = self.cache.get(pb.id)
             if cached is not None and cached[0] == key:
                 for path, data in cached[1].items():
@@ -44,9 +47,9 @@ class Downloads:
                 # TemporaryDirectory also removes itself at exit if a build never finishes.
                 self.tempdir = tempfile.TemporaryDirectory(prefix="luodi-downloads-")
             folder = Path(self.tempdir.name) / pb.id
-            # The key is the playbook's JSON download: made once.
-            made = {site_path(pb, EXPORTS["json"], None, "json"): key}
-            self.pending.append((pb, key, work.add(site_downloads, pb, made)))
+            # The key holds the playbook's JSON download: made once.
+            made = {site_path(pb, EXPORTS["json"], None, "json"): data}
+            self.pending.append((pb, key, work.add(site_downloads, pb, made, site)))
             for path in download_paths(pb):
                 published.add(File.generated(config, path, abs_src_path=str(folder / path)),
                               f"a download of playbook '{pb.id}'")
