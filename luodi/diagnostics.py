@@ -70,6 +70,13 @@ CODES: dict[str, Code] = {c.name: c for c in (
     _C("unknown-ref", "error", "A reference to an id that does not exist (with the closest one)."),
     _C("raci-conflict", "error", "A role in two of R, C and I on one item."),
     _C("prerequisite-cycle", "error", "Training modules that require each other in a cycle."),
+    _C("lesson-no-content", "warning", "A lesson with no teaching text (content)."),
+    _C("lesson-durations", "warning", "A module whose lessons' durations do not add up to its "
+       "duration."),
+    _C("bad-url", "error", "A material's url that is neither a web address (https://…) nor a "
+       "path of the site."),
+    _C("material-targets", "error", "A material that gives more than one of url, form and "
+       "export."),
     # forks
     _C("extends-cycle", "error", "Playbooks that extend each other in a cycle."),
     _C("overlay-unknown-id", "error", "A fork overrides or removes an id its parent does not have "

@@ -32,10 +32,13 @@ GoalKind = Literal["pain-point", "objective", "governance"]
 RiskCategory = Literal["technical", "organizational", "budget"]
 Level = Literal["low", "medium", "high"]
 ModuleFormat = Literal["manual", "video", "drill", "workshop"]
+MaterialKind = Literal["slides", "exercise", "checklist", "template", "video", "reading",
+                       "other"]
 ItemState = Literal["todo", "doing", "done", "blocked", "n/a"]
 PRIORITIES: tuple[str, ...] = get_args(Priority)
 ITEM_STATES: tuple[str, ...] = get_args(ItemState)
 GOAL_KINDS: tuple[str, ...] = get_args(GoalKind)
+MATERIAL_KINDS: tuple[str, ...] = get_args(MaterialKind)
 RISK_CATEGORIES: tuple[str, ...] = get_args(RiskCategory)
 RACI_LETTERS = {"responsible": "R", "accountable": "A", "consulted": "C", "informed": "I"}
 
@@ -304,12 +307,52 @@ class Phase(Node):
 
 
 @model
+class Material(Node):
+    """What a trainer teaches a module or a lesson with: slides, an exercise sheet, a template.
+    It is where `url`, `form` or `export` says, or, with none of them, something to prepare as
+    `detail` describes."""
+
+    title: str = spec("What it is, e.g. 课件大纲 or 练习表.")
+    kind: MaterialKind = spec("slides, exercise (练习), checklist, template (模板), video, "
+                              "reading (阅读材料) or other.")
+    url: str = spec("Where it is: a web address, a page of the playbook (raci/, "
+                    "phases/goals/) or, with a leading /, a page of the site (/guide/).",
+                    default="")
+    form: str = spec("A form of this playbook: its page and its Word file.", default="",
+                     ref="form")
+    export: str = spec("A file the site makes for the whole playbook, by export name: "
+                       "checklist (the Excel checklist), json, gitlab.", default="")
+    detail: str = spec("What it holds, or what to prepare.", default="")
+
+
+@model
+class Question(Node):
+    """A self-check question of a lesson, with its answer."""
+
+    id: str = ident()
+    question: str = spec("The question.")
+    answer: str = spec("The answer, hidden on the page until the reader asks for it.")
+
+
+@model
 class Lesson(Node):
     """One lesson of a training module."""
 
     id: str = ident()
     title: str = spec("Title of the lesson.")
-    detail: str = spec("What it teaches.", default="")
+    detail: str = spec("What it teaches, in a sentence.", default="")
+    duration: int = spec("Length in minutes; a module's lessons add up to its duration.",
+                         default=0)
+    content: str = spec("The teaching text: what to do, and why.", default="")
+    steps: list[str] = spec("The steps to follow, or the parts of a template, in order.",
+                            default=[])
+    example: str = spec("A worked example, from the method's own case where it has one.",
+                        default="")
+    mistake: str = spec("The common mistake the lesson prevents.", default="")
+    pitfalls: list[str] = spec("Pitfall ids of the playbook that mistake belongs to.",
+                               default=[], ref="pitfall")
+    questions: list[Question] = spec("Self-check questions, with their answers.", default=[])
+    materials: list[Material] = spec("What the lesson is taught with.", default=[])
 
 
 @model
@@ -327,6 +370,8 @@ class Module(Node):
                                     ref="module")
     lessons: list[Lesson] = spec("The lessons, in order.", default=[])
     exercises: list[str] = spec("Exercises or assessments.", default=[])
+    materials: list[Material] = spec("What the module is taught with: slide outline, "
+                                     "exercise sheet, checklist template …", default=[])
     aliases: list[str] = spec("Former ids of this module.", default=[], pattern=ID_PATTERN)
 
 

@@ -35,6 +35,8 @@ def page_path(playbook: Playbook | str, kind: str, obj_id: str = "") -> str:
         return f"{base}/training/{obj_id}.md"
     if kind == "handout":  # next to the role page: standard/roles/pm/handout.md
         return f"{base}/roles/{obj_id}/handout.md"
+    if kind == "quiz":  # next to the course page: standard/training/pm-basics/quiz.md
+        return f"{base}/training/{obj_id}/quiz.md"
     return f"{base}/{kind}.md"  # raci, kpis, risks, scope, glossary, cases, pitfalls
 
 
@@ -84,7 +86,8 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "phase": ("gate", "entry-criteria", "exit-criteria", "deliverables", "checklist"),
     "role": ("open-now", "responsibilities", "items", "modules"),
     "handout": ("courses",),
-    "module": ("objectives", "lessons", "exercises", "items"),
+    "module": ("objectives", "lessons", "exercises", "materials", "items"),
+    "quiz": ("questions", "answer-key"),
     "form": ("form-header", "criteria", "notes", "signatures"),
     "overview": ("roadmap", "i-am", "goals", "forms", "more"),
     "status": ("by-phase", "by-role", "timeline", "blocked", "next-gate", "gate"),
@@ -182,6 +185,8 @@ def redirects(pb: Playbook) -> list[tuple[str, str, str]]:
         moved("handout", role)
     for _, module in pb.modules():
         moved("module", module)
+        if any(lesson.questions for lesson in module.lessons):
+            moved("quiz", module)
     for form in pb.forms:
         moved("form", form)
     return out

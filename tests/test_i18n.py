@@ -9,6 +9,7 @@ import shutil
 from conftest import FIXTURES, ROOT, build_site, make_project
 
 from luodi.i18n import CATALOG, label
+from luodi.model import MATERIAL_KINDS, RACI_LETTERS
 
 KEY_USE = re.compile(r"""\b(?:t|label)\(\s*(?:[\w.]+,\s*)?["']([a-z][a-z0-9-]*)["']""")
 
@@ -27,7 +28,8 @@ def test_every_label_used_in_the_code_exists():
                 "organizational", "budget"), "format-": ("manual", "video", "drill", "workshop"),
                 "goal-": ("pain-point", "objective", "governance"),
                 "state-": ("todo", "doing", "done", "blocked", "n/a", "unsigned"),
-                "gate-": ("met", "not-met"), "col-state-": ("done", "doing", "blocked", "todo")}
+                "gate-": ("met", "not-met"), "col-state-": ("done", "doing", "blocked", "todo"),
+                "col-": tuple(RACI_LETTERS), "material-": MATERIAL_KINDS}
     keys = {k for k in used if not k.endswith("-")}
     keys |= {p + v for p in used if p.endswith("-") for v in composed[p]}
     missing = sorted(k for k in keys if k not in CATALOG["en"])

@@ -283,3 +283,20 @@ def test_an_offline_build_keeps_one_index_file(tmp_path):
     index = (tmp_path / "site" / SEARCH / "search_index.js")
     index = index if index.exists() else tmp_path / "site" / SEARCH / "search_index.json"
     assert "shards" not in index.read_text("utf-8")
+
+
+def test_auto_splits_by_what_a_reader_downloads_gzipped():
+    import random
+
+    from luodi.site.search import SHARD_ABOVE_GZIPPED, SHARD_ABOVE_RAW, too_big_for_one_file
+
+    rng = random.Random(7)
+    words = ["".join(rng.choice("验收确认书灰度发布超级用户缓冲预算数据迁移") for _ in range(4))
+             for _ in range(5000)]
+    repetitive = json.dumps({"docs": [{"text": "同一段文字 " * 40}] * 2000}, ensure_ascii=False)
+    assert len(repetitive.encode()) > 1_000_000 and not too_big_for_one_file(repetitive)
+    varied = json.dumps({"docs": [{"text": " ".join(rng.choices(words, k=60))}
+                                  for _ in range(3000)]}, ensure_ascii=False)
+    assert len(gzip.compress(varied.encode(), 5)) > SHARD_ABOVE_GZIPPED
+    assert len(varied.encode()) < SHARD_ABOVE_RAW and too_big_for_one_file(varied)
+    assert too_big_for_one_file("x" * (SHARD_ABOVE_RAW + 1))

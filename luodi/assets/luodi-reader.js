@@ -9,6 +9,9 @@
  *   reset them after a confirmation.
  * - Items, modules and lessons get a copy-link button (stable URL with the id as anchor).
  * - An old anchor (an alias the plugin marks with .luodi-alias) is rewritten to the new id.
+ * - Self-check questions of course pages get "got it / missed it" buttons once the answer is
+ *   open; the results are saved under "luodi:quiz:<playbook id>" as {format, version, playbook,
+ *   answers: {<question id>: "right" | "wrong"}}, by question id like ticks.
  *
  * The page says which playbook it belongs to in <div class="luodi-page" data-luodi-…>, written by
  * the plugin; labels come from luodi-labels.js (generated from luodi/i18n.py).
@@ -541,6 +544,69 @@
     if (dialog && name) dialog.setAttribute("aria-label", name);
   }
 
+  // ------------------------------------------------------------------ self-check questions
+
+  var QUIZ_PREFIX = "luodi:quiz:";  // a playbook id has no colon: never a playbook's ticks
+
+  function loadAnswers(playbook) {
+    try {
+      var data = JSON.parse(localStorage.getItem(QUIZ_PREFIX + playbook) || "null");
+      var answers = data && data.answers;
+      return answers && typeof answers === "object" && !Array.isArray(answers) ? answers : {};
+    } catch (e) {
+      return {};
+    }
+  }
+
+  function setupQuestions(info) {
+    var questions = document.querySelectorAll("details.luodi-question[data-question]");
+    if (!questions.length) return;
+    var L = info.labels;
+    var key = QUIZ_PREFIX + info.playbook;
+    var score = make("p", { "class": "luodi-self-check-score", "aria-live": "polite" });
+    var first = document.querySelector(".luodi-questions");
+    first.parentNode.insertBefore(score, first);
+
+    function show() {
+      var answers = loadAnswers(info.playbook);
+      var right = 0;
+      Array.prototype.forEach.call(questions, function (q) {
+        var id = q.getAttribute("data-question");
+        var result = answers[id] === "right" || answers[id] === "wrong" ? answers[id] : "";
+        if (result === "right") right += 1;
+        if (result) q.setAttribute("data-result", result); else q.removeAttribute("data-result");
+        Array.prototype.forEach.call(q.querySelectorAll("button[data-result]"), function (b) {
+          b.setAttribute("aria-pressed", String(b.getAttribute("data-result") === result));
+        });
+      });
+      score.textContent = format(L["reader-self-check-score"], { right: right, total: questions.length });
+    }
+
+    function record(id, result) {
+      var answers = loadAnswers(info.playbook);
+      if (answers[id] === result) delete answers[id]; else answers[id] = result;  // a second tap undoes
+      try {
+        localStorage.setItem(key, JSON.stringify(
+          { format: "luodi-self-check", version: 1, playbook: info.playbook, answers: answers }));
+      } catch (e) { /* private mode: the result lasts as long as the page */ }
+      show();
+    }
+
+    Array.prototype.forEach.call(questions, function (q) {
+      var answer = q.querySelector(".luodi-answer");
+      if (!answer || answer.querySelector(".luodi-answer-actions")) return;
+      var actions = make("div", { "class": "luodi-answer-actions" });
+      ["right", "wrong"].forEach(function (result) {
+        var button = make("button", { type: "button", "class": "luodi-button", "data-result": result,
+          "aria-pressed": "false" }, L["reader-answered-" + result]);
+        button.addEventListener("click", function () { record(q.getAttribute("data-question"), result); });
+        actions.appendChild(button);
+      });
+      answer.appendChild(actions);
+    });
+    show();
+  }
+
   function init() {
     active = null;
     var info = pageInfo();
@@ -548,6 +614,7 @@
     followAlias();
     setupCopyLinks(info);
     if (info.playbook && (info.kind === "phase" || info.kind === "role")) setupChecklist(info);
+    if (info.playbook) setupQuestions(info);
   }
 
   window.addEventListener("hashchange", followAlias);
@@ -569,9 +636,11 @@
   }
 })();
 
-// Printing a phase page prints what its gate is missing, which the screen folds away.
+// Printing a page prints what the screen folds away (what a gate is missing, the answers of
+// self-check questions, the parts of checklist items), in browsers that do not print a closed
+// box's content by CSS alone.
 window.addEventListener("beforeprint", function () {
-  var boxes = document.querySelectorAll(".luodi-gate details:not([open])");
+  var boxes = document.querySelectorAll(".md-content details:not([open])");
   for (var i = 0; i < boxes.length; i++) {
     boxes[i].open = true;
     boxes[i].setAttribute("data-luodi-opened-for-print", "");

@@ -4,6 +4,8 @@ prerequisites."""
 
 from __future__ import annotations
 
+import re
+
 from ..diagnostics import Diagnostic, Names, did_you_mean, known_ids
 from ..fields import schema_fields, walk
 from ..model import (
@@ -15,11 +17,13 @@ from ..model import (
     Item,
     Kpi,
     Lesson,
+    Material,
     Module,
     Node,
     Phase,
     Pitfall,
     Playbook,
+    Question,
     Risk,
     Source,
     Term,
@@ -29,7 +33,8 @@ from ..text import visible_id
 from .build import what
 
 # Objects whose ids share one namespace per playbook: they become anchors and `luodi explain` ids.
-ANCHORED = (Item, Deliverable, Module, Lesson, Kpi, Risk, Goal, Pitfall, Case, Term, Criterion)
+ANCHORED = (Item, Deliverable, Module, Lesson, Question, Kpi, Risk, Goal, Pitfall, Case, Term,
+            Criterion)
 
 
 def _names(obj) -> list[tuple[str, Source]]:
@@ -91,6 +96,8 @@ def check_playbook(playbook: Playbook, all_playbooks: dict[str, Playbook]) -> li
         "module": Names(m.id for _, m in playbook.modules()),
         "item": Names(i.id for _, i in playbook.items()),
         "kpi": Names(k.id for k in playbook.kpis),
+        "pitfall": Names(p.id for p in playbook.pitfalls),
+        "form": Names(f.id for f in playbook.forms),
         "variable": Names(playbook.variables),
     }
     for obj in objects:
@@ -118,6 +125,64 @@ def check_playbook(playbook: Playbook, all_playbooks: dict[str, Playbook]) -> li
     for _, item in playbook.items():
         out.extend(_raci_conflicts(item))
     out.extend(_prerequisite_cycles(playbook))
+    for _, module in playbook.modules():
+        out.extend(_lessons(module))
+    for obj in objects:
+        if isinstance(obj, Material):
+            out.extend(_material(obj))
+    return out
+
+
+def _lessons(module: Module) -> list[Diagnostic]:
+    """A course teaches: each lesson has its text, and the lessons take the module's time."""
+    out = [Diagnostic(lesson.source, "lesson-no-content",
+                      f"lesson '{lesson.id}' of module '{module.id}' has no content",
+                      "add content: what to do and why (and steps, an example, the mistake it "
+                      "prevents, questions)")
+           for lesson in module.lessons if not lesson.content.strip()]
+    total = sum(lesson.duration for lesson in module.lessons)
+    if module.lessons and total != module.duration:
+        out.append(Diagnostic(
+            module.sources.get("duration", module.source), "lesson-durations",
+            f"the lessons of module '{module.id}' take {total} minutes, the module "
+            f"{module.duration}",
+            "give each lesson its duration (minutes) so that they add up to the module's"))
+    return out
+
+
+# Where a material may point: a web address, or a page of the playbook (raci/, phases/goals/)
+# or, with a leading '/', of the site (/guide/) — no other scheme, never up and out of the site.
+_URL_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def _material(material: Material) -> list[Diagnostic]:
+    from ..exports import EXPORTS  # the registry, with what extensions add
+
+    out = []
+    where = material.sources.get
+    url = material.url.strip()
+    if url:
+        web = url.lower().startswith(("http://", "https://"))
+        inside = not _URL_SCHEME.match(url) and not url.startswith(("//", "\\")) \
+            and ".." not in url.split("/")
+        if not (web or inside) or any(c.isspace() for c in url):
+            out.append(Diagnostic(where("url", material.source), "bad-url",
+                                  f"url '{visible_id(url)}' is neither a web address nor a "
+                                  "path of the site",
+                                  "use https://…, a page of the playbook such as raci/ or "
+                                  "phases/goals/, or a page of the site such as /guide/"))
+    if material.export:
+        names = Names(name for name, e in EXPORTS.items() if e.scope == "playbook")
+        if material.export not in names:
+            out.append(Diagnostic(where("export", material.source), "unknown-ref",
+                                  f"export: no export of the whole playbook named "
+                                  f"'{visible_id(material.export)}'"
+                                  f"{did_you_mean(material.export, names)}",
+                                  known_ids("export", names)))
+    if sum(bool(x) for x in (url, material.form, material.export)) > 1:
+        out.append(Diagnostic(material.source, "material-targets",
+                              f"material '{visible_id(material.title)}' points at more than one "
+                              "thing", "give one of url, form and export"))
     return out
 
 

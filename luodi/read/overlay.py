@@ -28,7 +28,7 @@ from ..text import visible_id
 from .strict import Map, Seq
 
 # A new identified object must name itself with one of these; an override need not.
-TITLE_KEYS = ("title", "name", "term", "label")
+TITLE_KEYS = ("title", "name", "term", "label", "question")
 # Keys of playbook.yaml that name the fork itself: its parent's would mislabel it.
 NOT_INHERITED = ("short_title",)
 

@@ -8,6 +8,7 @@ from . import (  # noqa: F401  (imported for the views they register, in this or
     manual,
     handout,
     course,
+    quiz,
     form,
     scope,
     raci,

@@ -36,18 +36,26 @@ def _walk(pb: Playbook):
     """(view, object) of every page of a playbook, in the order of its nav: the overview, each
     phase's pages, each role's pages followed by those of its modules, each form's, then the
     playbook's other pages."""
-    playbook_views = of_scope("playbook")
-    yield from ((view, None) for view in playbook_views if view.nav == "overview")
+    def pages(scope: str, obj, where=lambda view: True):
+        return ((view, obj) for view in of_scope(scope) if where(view) and view.when(obj))
+
+    yield from pages("playbook", None, lambda view: view.nav == "overview")
     for phase in pb.phases:
-        yield from ((view, phase) for view in of_scope("phase"))
+        yield from pages("phase", phase)
     for role in pb.roles:
-        yield from ((view, role) for view in of_scope("role"))
+        yield from pages("role", role)
         for module in role.modules:
-            yield from ((view, (role, module)) for view in of_scope("module"))
+            yield from pages("module", (role, module))
     for form in pb.forms:
-        yield from ((view, form) for view in of_scope("form"))
-    yield from ((view, None) for view in playbook_views if view.nav != "overview")
-    yield from ((view, obj) for view in of_scope("project") for obj in SCOPES["project"](pb))
+        yield from pages("form", form)
+    yield from pages("playbook", None, lambda view: view.nav != "overview")
+    for obj in SCOPES["project"](pb):
+        yield from pages("project", obj)
+
+
+def page_sources(pb: Playbook) -> set[str]:
+    """The source paths of a playbook's generated pages, without rendering them."""
+    return {page_path(pb, view.kind, object_id(obj)) for view, obj in _walk(pb)}
 
 
 def playbook_pages(pb: Playbook) -> list[PageSpec]:

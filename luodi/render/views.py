@@ -43,6 +43,7 @@ class View:
     embed: Callable | None = None  # what the macro renders, if not `render`: (ctx, obj) → str
     front: tuple[tuple[str, object], ...] = ()  # more front matter, e.g. (("search", {...}),)
     toc_depth: Callable = lambda obj: 0  # obj → headings deeper stay out of the TOC (0: none)
+    when: Callable = lambda obj: True  # obj → whether it has this page (a quiz: questions)
 
 
 VIEWS: dict[str, View] = {}

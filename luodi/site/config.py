@@ -24,5 +24,5 @@ class LuodiConfig(base.Config):
     docs/guide/search.md compares them."""
     search_shards = c.Choice(("auto", "always", "never"), default="auto")
     """Luodi's worker: split the search index into files that a query fetches as it needs them
-    (`always`), keep it in one file (`never`), or split it when it is larger than 1 MB (`auto`).
-    An offline build keeps one file: it cannot fetch."""
+    (`always`), keep it in one file (`never`), or split it when it is larger than 300 KB
+    gzipped (`auto`). An offline build keeps one file: it cannot fetch."""

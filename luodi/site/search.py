@@ -13,6 +13,7 @@ import json
 import logging
 import re
 import shutil
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,9 +27,16 @@ from .work import Work
 log = logging.getLogger("mkdocs.plugins.luodi")
 # Material names its search worker in each page's configuration (a hashed file name).
 _MATERIAL_WORKER = re.compile(r"assets/javascripts/workers/search\.[0-9a-f]+\.min\.js")
-# `search_shards: auto` splits an index larger than this (JSON as written): below it, one
-# file is as quick to fetch as the first query's shards.
-SHARD_ABOVE = 1_000_000
+# `search_shards: auto` splits an index whose gzipped JSON (what a reader downloads before the
+# first result, nginx's level 5) is larger than a first query's budget: below it, one file is
+# as quick as the shards. An index sixteen times larger as written is split without measuring.
+SHARD_ABOVE_GZIPPED = 300_000
+SHARD_ABOVE_RAW = 16 * SHARD_ABOVE_GZIPPED
+
+
+def too_big_for_one_file(text: str) -> bool:
+    raw = text.encode("utf-8")
+    return len(raw) > SHARD_ABOVE_RAW or len(zlib.compress(raw, 5)) > SHARD_ABOVE_GZIPPED
 
 
 def offline_enabled(config) -> bool:
@@ -126,8 +134,7 @@ class Search:
             extras = work.result(self.job, "the search index's extras")
             data = enrich_index(json.loads(index.read_text(encoding="utf-8")), extras)
             text = _dumps(data)
-            if self.shards == "always" or (self.shards == "auto"
-                                           and len(text.encode("utf-8")) > SHARD_ABOVE):
+            if self.shards == "always" or (self.shards == "auto" and too_big_for_one_file(text)):
                 data, files = shard(data)
                 _write_shards(index.parent, files)
                 log.info("search: index split into %d files (search/%s/)", len(files), SHARD_DIR)
