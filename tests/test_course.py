@@ -194,3 +194,34 @@ def test_print_shows_every_answer_and_the_quiz_key_starts_a_page(browser, course
     assert "何时签范围确认单？" in first_page and "准备阶段结束前。" not in first_page
     key_page = text("quiz.pdf", "-f", str(last), "-l", str(last))
     assert key_page.startswith("参考答案") and "准备阶段结束前。" in key_page
+
+
+def test_a_fork_overrides_an_answer_and_adds_a_question(course_playbooks, tmp_path):
+    import shutil
+
+    import luodi.render  # noqa: F401  (registers the views)
+    from luodi.read import load_playbooks
+    from luodi.render.common import Context
+    from luodi.render.course import render
+
+    playbooks = tmp_path / "playbooks"
+    shutil.copytree(course_playbooks, playbooks)
+    (playbooks / "fork" / "roles").mkdir(parents=True)
+    (playbooks / "fork" / "playbook.yaml").write_text(
+        "schema_version: 1\nid: fork\nextends: sample\ntitle: 分支\nsummary: 分支。\n",
+        encoding="utf-8")
+    (playbooks / "fork" / "roles" / "pm.yaml").write_text(
+        "id: pm\nmodules:\n  - id: pm-basics\n    lessons:\n      - id: pm-basics-moscow\n"
+        "        questions:\n          - {id: pm-basics-moscow-q1, answer: 本项目的答案。}\n"
+        "          - {id: pm-basics-moscow-q3, question: 本项目新增的题？, answer: 新答。}\n",
+        encoding="utf-8")
+    result = load_playbooks(playbooks)
+    assert not [d for d in result.diagnostics if d.severity == "error"], result.diagnostics
+    fork = result.playbooks["fork"]
+    role, module = fork.index["module"]["pm-basics"]
+    questions = module.lessons[0].questions
+    assert [q.id for q in questions] == ["pm-basics-moscow-q1", "pm-basics-moscow-q2",
+                                         "pm-basics-moscow-q3"]
+    assert questions[0].question.startswith("Must-have") and questions[0].answer == "本项目的答案。"
+    page = render(Context(fork, "fork/training/pm-basics.md"), role, module)
+    assert "本项目新增的题？" in page and "本项目的答案。" in page

@@ -564,8 +564,11 @@
     var L = info.labels;
     var key = QUIZ_PREFIX + info.playbook;
     var score = make("p", { "class": "luodi-self-check-score", "aria-live": "polite" });
+    // Under the course's "lessons" heading (a handout: before its first questions).
+    var heading = document.getElementById("lessons");
     var first = document.querySelector(".luodi-questions");
-    first.parentNode.insertBefore(score, first);
+    if (heading) heading.parentNode.insertBefore(score, heading.nextSibling);
+    else first.parentNode.insertBefore(score, first);
 
     function show() {
       var answers = loadAnswers(info.playbook);
