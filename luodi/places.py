@@ -84,7 +84,7 @@ def url_of(src: str, directory_urls: bool = True) -> str:
 # The fixed anchors of the sections, rows and tables of each kind of page Luodi writes.
 SECTIONS: dict[str, tuple[str, ...]] = {
     "phase": ("gate", "entry-criteria", "exit-criteria", "deliverables", "checklist"),
-    "role": ("open-now", "responsibilities", "items", "modules"),
+    "role": ("open-now", "responsibilities", "items", "other-items", "modules"),
     "handout": ("courses",),
     "module": ("objectives", "lessons", "exercises", "materials", "items"),
     "quiz": ("questions", "answer-key"),

@@ -17,6 +17,7 @@ PHASE = STANDARD.phase("preparation")
 PHASE_URL = "standard/phases/preparation/"
 MUSTS = [i for i in PHASE.checklist if i.priority == "must"]
 OTHERS = [i for i in PHASE.checklist if i.priority != "must"]
+COUNTED = [i for i in PHASE.checklist if i.priority != "wont"]  # Won't items are not work
 AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
 
 
@@ -100,7 +101,7 @@ def test_progress_bar_counts_done_and_must_items(page, site_url):
     assert bars.count() == 2
     assert progress(page) == {
         "luodi-progress-row luodi-progress-all": {
-            "done": 0, "max": len(PHASE.checklist), "text": f"已完成 0 / {len(PHASE.checklist)} 项"},
+            "done": 0, "max": len(COUNTED), "text": f"已完成 0 / {len(COUNTED)} 项"},
         "luodi-progress-row luodi-progress-must": {
             "done": 0, "max": len(MUSTS), "text": f"必须项已完成 0 / {len(MUSTS)} 项"}}
     for item in (MUSTS[0], MUSTS[2], OTHERS[0]):
@@ -108,12 +109,12 @@ def test_progress_bar_counts_done_and_must_items(page, site_url):
     page.reload()
     shown = progress(page)
     assert shown["luodi-progress-row luodi-progress-all"]["text"] == \
-        f"已完成 3 / {len(PHASE.checklist)} 项"
+        f"已完成 3 / {len(COUNTED)} 项"
     assert shown["luodi-progress-row luodi-progress-all"]["done"] == 3
     assert shown["luodi-progress-row luodi-progress-must"]["text"] == \
         f"必须项已完成 2 / {len(MUSTS)} 项"
     # The progress bars are named by their visible text.
-    assert page.get_by_role("progressbar", name=f"已完成 3 / {len(PHASE.checklist)} 项").count() == 1
+    assert page.get_by_role("progressbar", name=f"已完成 3 / {len(COUNTED)} 项").count() == 1
 
 
 def test_print_shows_ticked_and_open_items(page, site_url):
@@ -151,6 +152,12 @@ def test_export_then_import_on_another_machine(browser, site_url, tmp_path):
         other.goto(site_url + PHASE_URL)
         checkbox(other, MUSTS[3].id).check()  # replaced by the import
         other.locator(".luodi-import-input").set_input_files(str(saved))
+        # The import says what it would change; replacing is a choice, merging the default.
+        dialog = other.locator("dialog.luodi-dialog")
+        dialog.wait_for()
+        assert "文件中有 2 项勾选，其中 2 项本机没有；本机有 1 项勾选不在文件中。" in dialog.inner_text()
+        assert other.evaluate("document.activeElement.value") == "merge"
+        dialog.get_by_role("button", name="替换").click()
         other.wait_for_function("() => /已导入/.test("
                                 "document.querySelector('.luodi-progress-status').textContent)")
         assert "已导入 2 项勾选" in status(other)

@@ -29,7 +29,8 @@ def test_every_label_used_in_the_code_exists():
                 "goal-": ("pain-point", "objective", "governance"),
                 "state-": ("todo", "doing", "done", "blocked", "n/a", "unsigned"),
                 "gate-": ("met", "not-met"), "col-state-": ("done", "doing", "blocked", "todo"),
-                "col-": tuple(RACI_LETTERS), "material-": MATERIAL_KINDS}
+                "col-": tuple(RACI_LETTERS), "material-": MATERIAL_KINDS,
+                "filter-": ("priority", "role", "state")}
     keys = {k for k in used if not k.endswith("-")}
     keys |= {p + v for p in used if p.endswith("-") for v in composed[p]}
     missing = sorted(k for k in keys if k not in CATALOG["en"])

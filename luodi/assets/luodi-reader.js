@@ -26,6 +26,7 @@
   // Ids as the model defines them: luodi-labels.js carries the pattern from the build (without
   // it, nothing matches and an import is refused rather than half checked).
   var ID = new RegExp(window.luodiIdPattern || "(?!)");
+  var filterAgain = null;  // the phase page's filters, run again after a tick
   var LINK_ICON =
     '<svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" focusable="false">' +
     '<path fill="currentColor" d="M10.6 13.4a1 1 0 0 1 0-1.4l3.5-3.5a1 1 0 1 1 1.4 1.4L12 13.4a1 1 0 0 1-1.4 0zM8.5 ' +
@@ -141,22 +142,43 @@
 
   // ------------------------------------------------------------------ checklist
 
+  // The items a reader ticks: Won't items are an agreement on scope, not work, and get no box.
   function checklistItems(kind) {
     if (kind === "phase") {
-      return Array.prototype.map.call(document.querySelectorAll(".md-content .luodi-item[id]"),
-        function (el) {
-          var meta = el.nextElementSibling;
-          var must = !!(meta && meta.matches(".luodi-meta") && meta.querySelector(".luodi-priority-must"));
-          return { id: el.id, el: el, must: must };
-        });
+      var blocks = document.querySelectorAll(".md-content .luodi-item-block");
+      var found = [];
+      for (var i = 0; i < blocks.length; i++) {
+        var block = blocks[i];
+        var el = block.querySelector(".luodi-item[id]");
+        var priority = block.getAttribute("data-priority");
+        if (el && priority !== "wont") found.push({ id: el.id, el: el, block: block, must: priority === "must" });
+      }
+      return found;
     }
     if (kind === "role") {
-      return Array.prototype.map.call(document.querySelectorAll(".md-content li.luodi-role-item[id]"),
+      return Array.prototype.map.call(
+        document.querySelectorAll(".md-content .luodi-own-items li.luodi-role-item[id]"),
         function (el) {
-          return { id: el.id, el: el, must: !!el.querySelector(".luodi-priority-must") };
+          return { id: el.id, el: el, block: el, must: !!el.querySelector(".luodi-priority-must"),
+            listItem: true };
         });
     }
     return [];
+  }
+
+  // A heading's own text, moved into the label of its box: tapping the title ticks the item.
+  function labelTitle(heading, boxId) {
+    var label = document.createElement("label");
+    label.className = "luodi-check-label";
+    label.htmlFor = boxId;
+    var node = heading.firstChild;
+    while (node) {
+      var next = node.nextSibling;
+      var extra = node.nodeType === 1 && EXTRAS.some(function (c) { return node.classList.contains(c); });
+      if (!extra) label.appendChild(node);
+      node = next;
+    }
+    heading.insertBefore(label, heading.firstChild);
   }
 
   function setupChecklist(info) {
@@ -173,8 +195,13 @@
     items.forEach(function (item) {
       var wrap = template.cloneNode(true);
       item.box = wrap.firstChild;
-      item.box.setAttribute("aria-label", titleOf(item.el));
       item.box.setAttribute("data-luodi-id", item.id);
+      if (item.listItem) {  // its title is a link to the phase page: named, not a label
+        item.box.setAttribute("aria-label", titleOf(item.el));
+      } else {
+        item.box.id = "luodi-check-" + item.id;
+        labelTitle(item.el, item.box.id);
+      }
       item.el.insertBefore(wrap, item.el.firstChild);
       byId[item.id] = item;
     });
@@ -203,7 +230,7 @@
 
     function mark(item, on) {
       item.box.checked = on;
-      item.el.classList.toggle("luodi-done", on);
+      item.block.classList.toggle("luodi-done", on);
     }
 
     function refresh() {  // everything again: on load, import, reset, or another tab's change
@@ -261,6 +288,7 @@
       counts.done += step;
       if (item.must) counts.mustDone += step;
       show();
+      if (filterAgain) filterAgain();
     }
 
     panel.exportButton.addEventListener("click", function () {
@@ -305,18 +333,68 @@
       say(format(L["reader-status-done"], { n: ids.length, file: file, playbook: info.playbook }));
     });
 
+    // An import says what it would change and merges by default: replacing would clear the
+    // ticks here that the file lacks, and only an explicit choice does that.
+    function imported(fileItems) {
+      var here = loadTicks(info.playbook);
+      var added = Object.keys(fileItems).filter(function (id) { return here[id] !== true; });
+      var removed = Object.keys(here).filter(function (id) {
+        return here[id] === true && fileItems[id] !== true;
+      });
+      var merged = {};
+      Object.keys(here).forEach(function (id) { if (here[id] === true) merged[id] = true; });
+      added.forEach(function (id) { merged[id] = true; });
+      function merge() {
+        if (!added.length) { say(L["reader-import-nothing-new"]); return; }
+        if (store(merged)) {
+          refresh();
+          say(format(L["reader-imported-merged"], { added: added.length, n: countTicks(merged) }));
+        }
+      }
+      if (!removed.length) { merge(); return; }
+      choose(format(L["reader-import-question"], { file: countTicks(fileItems), added: added.length,
+        removed: removed.length }), [
+        format(L["reader-import-merge-hint"], { merged: countTicks(merged) }),
+        format(L["reader-import-replace-hint"], { removed: removed.length, file: countTicks(fileItems) })
+      ], function (answer) {
+        if (answer === "merge") merge();
+        else if (answer === "replace" && store(fileItems)) {
+          refresh();
+          say(format(L["reader-imported"], { n: countTicks(fileItems) }));
+        }
+      });
+    }
+
+    function choose(question, hints, done) {
+      var dialog = make("dialog", { "class": "luodi-dialog", "aria-labelledby": "luodi-dialog-q" });
+      dialog.appendChild(make("p", { id: "luodi-dialog-q" }, question));
+      hints.forEach(function (hint) { dialog.appendChild(make("p", { "class": "luodi-dialog-hint" }, hint)); });
+      var row = make("div", { "class": "luodi-progress-actions" });
+      [["merge", "reader-import-merge"], ["replace", "reader-import-replace"],
+        ["cancel", "reader-import-cancel"]].forEach(function (pair) {
+        var button = make("button", { type: "button", "class": "luodi-button", value: pair[0] }, L[pair[1]]);
+        button.addEventListener("click", function () { dialog.close(pair[0]); });
+        row.appendChild(button);
+      });
+      dialog.appendChild(row);
+      dialog.addEventListener("close", function () {
+        var answer = dialog.returnValue;
+        dialog.remove();
+        done(answer);
+      });
+      document.body.appendChild(dialog);
+      dialog.showModal();
+      row.firstChild.focus();  // merge, the safe choice, is the default
+    }
+
     panel.importInput.addEventListener("change", function () {
       var file = panel.importInput.files && panel.importInput.files[0];
       if (!file) return;
       var reader = new FileReader();
       reader.onload = function () {
         var result = parseProgress(String(reader.result), info);
-        if (result.error) {
-          say(result.error, true);
-        } else if (store(result.items)) {
-          refresh();
-          say(format(L["reader-imported"], { n: countTicks(result.items) }));
-        }
+        if (result.error) say(result.error, true);
+        else imported(result.items);
       };
       reader.onerror = function () { say(L["reader-import-unreadable"], true); };
       reader.readAsText(file);
@@ -340,6 +418,47 @@
     active = { key: PREFIX + info.playbook, refresh: refresh, change: change };
     refresh();
     holdSize(panel.bars);  // with its text: the height it is held at must fit it
+    setupFilters(L);
+  }
+
+  // The phase page's filters: by priority, by a role that executes or approves, by the
+  // reader's ticks. A priority's heading goes with its items.
+  function setupFilters(L) {
+    var bar = document.querySelector(".md-content .luodi-filters");
+    if (!bar) return;
+    var blocks = Array.prototype.slice.call(document.querySelectorAll(".md-content .luodi-item-block"));
+    var selects = bar.querySelectorAll("select[data-filter]");
+    var count = bar.querySelector(".luodi-filter-count");
+    function value(name) { return bar.querySelector('select[data-filter="' + name + '"]').value; }
+    function apply() {
+      var priority = value("priority"), role = value("role"), state = value("state");
+      var shown = 0;
+      blocks.forEach(function (block) {
+        var done = block.classList.contains("luodi-done");
+        var ok = (!priority || block.getAttribute("data-priority") === priority) &&
+          (!role || (" " + block.getAttribute("data-roles") + " ").indexOf(" " + role + " ") >= 0) &&
+          (!state || (block.getAttribute("data-priority") !== "wont" && (state === "done") === done));
+        block.hidden = !ok;
+        if (ok) shown += 1;
+      });
+      // Each priority's heading (and note) shows while one of its items does.
+      document.querySelectorAll(".md-content h3[id^='priority-']").forEach(function (h3) {
+        var any = false;
+        for (var el = h3.nextElementSibling; el && !/^H[23]$/.test(el.tagName); el = el.nextElementSibling) {
+          if (el.classList.contains("luodi-item-block") && !el.hidden) any = true;
+        }
+        h3.hidden = !any;
+        for (el = h3.nextElementSibling; el && !/^H[23]$/.test(el.tagName); el = el.nextElementSibling) {
+          if (el.classList.contains("luodi-wont-note")) el.hidden = !any;
+        }
+      });
+      var filtering = priority || role || state;
+      count.textContent = filtering ? format(L["reader-filter-count"], { shown: shown, total: blocks.length }) : "";
+    }
+    Array.prototype.forEach.call(selects, function (select) { select.addEventListener("change", apply); });
+    bar.hidden = false;
+    // A tick moves an item in or out of "open" and "done": only that filter needs a new pass.
+    filterAgain = function () { if (value("state")) apply(); };
   }
 
   // The progress rows keep the height they have with their first text, and nothing inside them
@@ -612,6 +731,7 @@
 
   function init() {
     active = null;
+    filterAgain = null;
     var info = pageInfo();
     nameSearchDialog();
     followAlias();

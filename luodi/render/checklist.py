@@ -59,13 +59,60 @@ def render(ctx: Context, phase: Phase) -> str:
             lines.append(line)
         parts.append(bullet_list(lines))
     parts.append(heading(2, ctx.t("checklist"), "checklist"))
+    parts.append(filters(ctx, phase))
     for priority in PRIORITIES:
         items = [i for i in phase.checklist if i.priority == priority]
         if not items:
             continue
         parts.append(heading(3, ctx.t(f"{priority}-long"), priority_anchor(priority)))
+        if priority == "wont":
+            parts.append(f'<p class="luodi-wont-note">{h(ctx.t("wont-note"))}</p>')
         parts.extend(item_block(ctx, phase, item, level=4) for item in items)
+    parts.append(phase_links(ctx, phase))
     return "\n\n".join(p for p in parts if p) + "\n"
+
+
+def filters(ctx: Context, phase: Phase) -> str:
+    """The checklist's filters (the reader's script shows and runs them): by priority, by a
+    role that executes or approves (R or A), by the reader's own ticks."""
+    if not phase.checklist:
+        return ""
+    present = {item.priority for item in phase.checklist}
+    roles = dict.fromkeys(role for item in phase.checklist
+                          for role, letters in item.raci_by_role.items()
+                          if "R" in letters or "A" in letters)
+
+    def select(name: str, options: list[tuple[str, str]]) -> str:
+        choices = "".join(f'<option value="{h(value)}">{h(text)}</option>'
+                          for value, text in [("", ctx.t("filter-all")), *options])
+        return (f'<label class="luodi-filter">{h(ctx.t("filter-" + name))} '
+                f'<select data-filter="{name}">{choices}</select></label>')
+
+    return ('<div class="luodi-filters" hidden data-search-exclude role="group" '
+            f'aria-label="{h(ctx.t("filter-label"))}">'
+            + select("priority", [(p, ctx.t(p)) for p in PRIORITIES if p in present])
+            + select("role", [(r, _role_title(ctx, r)) for r in roles])
+            + select("state", [("open", ctx.t("filter-open")), ("done", ctx.t("filter-done"))])
+            + '<span class="luodi-filter-count" aria-live="polite"></span></div>')
+
+
+def phase_links(ctx: Context, phase: Phase) -> str:
+    """The previous and the next phase, at the foot of the page."""
+    phases = list(ctx.playbook.phases)
+    at = phases.index(phase) if phase in phases else -1
+    links = []
+    if at > 0:
+        before = phases[at - 1]
+        links.append(f'<a class="luodi-phase-prev" rel="prev" href="{ctx.href(ctx.path("phase", before.id))}">'
+                     f'{h(ctx.t("phase-prev", phase=before.title))}</a>')
+    if 0 <= at < len(phases) - 1:
+        after = phases[at + 1]
+        links.append(f'<a class="luodi-phase-next" rel="next" href="{ctx.href(ctx.path("phase", after.id))}">'
+                     f'{h(ctx.t("phase-next", phase=after.title))}</a>')
+    if not links:
+        return ""
+    return (f'<nav class="luodi-phase-links" aria-label="{h(ctx.t("phase-links"))}" '
+            f'data-search-exclude>{"".join(links)}</nav>')
 
 
 def criteria_section(ctx: Context, key: str, criteria: list[str],
@@ -88,26 +135,42 @@ def raci_line(ctx: Context, item: Item) -> str:
 
 
 def item_block(ctx: Context, phase: Phase, item: Item, level: int) -> str:
-    """One checklist item with its anchor; shared by the phase page and the checklist macro."""
-    meta = (f'<p class="luodi-meta">{priority_badge(ctx, item.priority)} '
-            f'<span class="luodi-owner">{ctx.fact_html("owner", ctx.role_html(item.owner))}'
-            "</span>"
-            "</p>")
+    """One checklist item with its anchor; shared by the phase page and the checklist macro.
+
+    One row to scan (its title, then its priority and owner), the rest folded away: how to do
+    it, the evidence, the RACI, the training and the tags open on demand and are all printed.
+    The box says what the reader's filters need (its priority, the roles that execute or
+    approve it)."""
+    summary = (f'<summary class="luodi-meta">{priority_badge(ctx, item.priority)} '
+               f'<span class="luodi-owner">{ctx.fact_html("owner", h(_role_title(ctx, item.owner)))}'
+               f'</span> <span class="luodi-more">{h(ctx.t("item-more"))}</span></summary>')
     fields = [ctx.fact('evidence', md_inline(item.evidence)),
               ctx.t("labelled", label="**RACI**", value=raci_line(ctx, item))]
     if item.modules:
         fields.append(ctx.fact("prepared-by", ctx.join(ctx.module_md(m) for m in item.modules)))
     if item.tags:
-        fields.append(ctx.fact("tags", ctx.join(md_inline(t) for t in item.tags)))
-    parts = [heading(level, item.title, item.id, "luodi-item"), meta, team_state(ctx, item.id),
-             drift_notice(ctx, item)]
-    if item.detail:
-        parts.append(md(item.detail))
-    parts.append(bullet_list(fields))
+        fields.append(ctx.fact("tags", ctx.join(_tag_md(ctx, t) for t in item.tags)))
+    more = [md(item.detail) if item.detail else "", bullet_list(fields)]
+    details = (f'<details class="luodi-item-more" markdown="1">\n{summary}\n\n'
+               + "\n\n".join(p for p in more if p) + "\n\n</details>")
+    parts = [heading(level, item.title, item.id, "luodi-item"), drift_notice(ctx, item), details,
+             team_state(ctx, item.id)]
+    own = " ".join(role for role, letters in item.raci_by_role.items()
+                   if "R" in letters or "A" in letters)
     # One box per item (CSS contains its layout): ticking one item of thousands re-lays out
     # that item, not the page (bench/reader_big_page.py).
-    return '<div class="luodi-item-block" markdown="1">\n\n' + "\n\n".join(
-        p for p in parts if p) + "\n\n</div>"
+    return (f'<div class="luodi-item-block" data-priority="{h(item.priority)}" '
+            f'data-roles="{h(own)}" markdown="1">\n\n'
+            + "\n\n".join(p for p in parts if p) + "\n\n</div>")
+
+
+def _role_title(ctx: Context, role_id: str) -> str:
+    role = ctx.playbook.index["role"].get(role_id)
+    return role.title if role else role_id
+
+
+def _tag_md(ctx: Context, tag: str) -> str:
+    return md_inline(tag)
 
 
 def _tags(ctx: Context, phase: Phase) -> tuple[str, ...]:

@@ -25,21 +25,37 @@ def render(ctx: Context, role: Role) -> str:
         parts.append(heading(2, ctx.t("responsibilities"), "responsibilities"))
         parts.append(bullet_list([md_inline(r) for r in role.responsibilities]))
     parts.append(heading(2, ctx.t("your-items"), "items"))
-    parts.append(md(ctx.t("your-items-hint")))
-    by_phase: dict[str, list[str]] = {}
+    parts.append(f'<p class="luodi-raci-legend">{h(ctx.t("raci-legend"))}</p>')
+    own: dict[str, list[str]] = {}
+    others: dict[str, list[str]] = {}
     for phase, item, letters in ctx.playbook.index["items_by_role"].get(role.id, []):
-        by_phase.setdefault(phase.id, []).append(
-            f'<li class="luodi-role-item" id="{h(item.id)}">'
-            f'{priority_badge(ctx, item.priority)} '
-            f'<span class="luodi-raci-letters" title="RACI">{h(letters)}</span> '
-            f"{ctx.item_html(phase, item)}"
-            f'<span class="luodi-evidence">{ctx.fact_html("evidence", h(item.evidence))}'
-            "</span></li>")
+        mine = "R" in letters or "A" in letters
+        # Won't items are an agreement on scope: shown with the rest, never ticked.
+        target = own if mine and item.priority != "wont" else others
+        target.setdefault(phase.id, []).append(_item_line(ctx, phase, item, letters))
+    if own:
+        parts.append(md(ctx.t("your-items-hint")))
     for phase in ctx.playbook.phases:
-        if phase.id in by_phase:
+        if phase.id in own:
             parts.append(heading(3, phase.title, role_phase_anchor(phase.id)))
-            parts.append('<ul class="luodi-role-items">\n' + "\n".join(by_phase[phase.id])
-                         + "\n</ul>")
+            parts.append('<ul class="luodi-role-items luodi-own-items">\n'
+                         + "\n".join(own[phase.id]) + "\n</ul>")
+    if not own:
+        parts.append(md(ctx.t("your-items-none")))
+    if others:
+        n = sum(len(lines) for lines in others.values())
+        rows = [f'<details class="luodi-other-items" id="other-items">'
+                f'<summary>{h(ctx.t("other-items", n=n))}</summary>']
+        for phase in ctx.playbook.phases:
+            if phase.id in others:
+                # A phase the role only hears of keeps its anchor here, as before.
+                anchor = "" if phase.id in own else f' id="{h(role_phase_anchor(phase.id))}"'
+                rows.append(f'<p class="luodi-other-phase"{anchor}><strong>{h(phase.title)}'
+                            "</strong></p>")
+                rows.append('<ul class="luodi-role-items">\n' + "\n".join(others[phase.id])
+                            + "\n</ul>")
+        rows.append("</details>")
+        parts.append("\n".join(rows))
     parts.append(heading(2, ctx.t("your-modules"), "modules"))
     parts.append(md(ctx.t("your-modules-hint")))
     lines = []
@@ -54,6 +70,17 @@ def render(ctx: Context, role: Role) -> str:
         lines.append(f'<span id="{h(module.id)}"></span>{line}')
     parts.append(_numbered(lines) if lines else md(ctx.t("none")))
     return "\n\n".join(p for p in parts if p) + "\n"
+
+
+def _item_line(ctx: Context, phase, item, letters: str) -> str:
+    # Every item keeps its anchor on the role page (links to it never break); one folded away
+    # opens when a link leads to it.
+    return (f'<li class="luodi-role-item" id="{h(item.id)}">'
+            f'{priority_badge(ctx, item.priority)} '
+            f'<span class="luodi-raci-letters" title="RACI">{h(letters)}</span> '
+            f"{ctx.item_html(phase, item)}"
+            f'<span class="luodi-evidence">{ctx.fact_html("evidence", h(item.evidence))}'
+            "</span></li>")
 
 
 def _numbered(lines: list[str]) -> str:
