@@ -47,6 +47,16 @@ CATALOG: dict[str, dict[str, str]] = {
         "must-count": "必须 {n} 项",
         "owner": "负责人",
         "item-more": "做法、证据与 RACI",
+        "phases-index": "阶段总览",
+        "phases-index-intro": "实施按以下阶段依次推进，每个阶段有自己的检查清单、进入与退出条件。",
+        "roles-index": "角色一览",
+        "roles-index-intro": "每个角色有自己的页面（本角色执行或批准的检查项、培训课程）和一份可打印的讲义。",
+        "training-index": "培训课程目录",
+        "training-index-intro": "全部 {n} 门课程，合计约 {hours} 小时；每门课程有固定链接，可直接发给学员。",
+        "forms-index": "表单一览",
+        "forms-index-intro": "每张表单可在线打印签字，也可下载 Word 版编辑。",
+        "own-items": "执行或批准的检查项",
+        "handout-short": "讲义",
         "wont-note": "本期不做的项是范围约定，不是待办：没有勾选框，也不计入进度。",
         "filter-label": "筛选检查项",
         "filter-all": "全部",
@@ -330,6 +340,20 @@ CATALOG: dict[str, dict[str, str]] = {
         "must-count": "{n} must",
         "owner": "Owner",
         "item-more": "how, evidence, RACI",
+        "phases-index": "Phases",
+        "phases-index-intro": "The rollout goes through these phases in turn, each with its "
+                              "checklist and its entry and exit criteria.",
+        "roles-index": "Roles",
+        "roles-index-intro": "Each role has its page (the items it executes or approves, its "
+                             "courses) and a printable handout.",
+        "training-index": "Training catalogue",
+        "training-index-intro": "All {n} courses, about {hours} hours in all; each has a link "
+                                "that stays, to send to participants.",
+        "forms-index": "Forms",
+        "forms-index-intro": "Each form prints from the page for signing, or downloads as Word "
+                             "to edit.",
+        "own-items": "Items it executes or approves",
+        "handout-short": "Handout",
         "wont-note": "Won't items are an agreement on scope, not tasks: no tick box, and they "
                      "do not count in the progress.",
         "filter-label": "Filter the checklist",

@@ -20,6 +20,11 @@ from .model import GOAL_KINDS, PRIORITIES, RISK_CATEGORIES, Playbook
 # ------------------------------------------------------------------ pages
 
 
+# The index page of each group of pages, and the folder it is the index of.
+INDEX_KINDS = {"phases-index": "phases", "roles-index": "roles", "training-index": "training",
+               "forms-index": "forms"}
+
+
 def playbook_dir(playbook: Playbook | str) -> str:
     return playbook if isinstance(playbook, str) else playbook.id
 
@@ -35,6 +40,8 @@ def page_path(playbook: Playbook | str, kind: str, obj_id: str = "") -> str:
         return f"{base}/training/{obj_id}.md"
     if kind == "handout":  # next to the role page: standard/roles/pm/handout.md
         return f"{base}/roles/{obj_id}/handout.md"
+    if kind in INDEX_KINDS:  # a group's index: standard/phases/index.md → standard/phases/
+        return f"{base}/{INDEX_KINDS[kind]}/index.md"
     if kind == "quiz":  # next to the course page: standard/training/pm-basics/quiz.md
         return f"{base}/training/{obj_id}/quiz.md"
     return f"{base}/{kind}.md"  # raci, kpis, risks, scope, glossary, cases, pitfalls

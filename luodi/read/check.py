@@ -80,6 +80,14 @@ def check_playbook(playbook: Playbook, all_playbooks: dict[str, Playbook]) -> li
     unique("form", playbook.forms)
     for form in playbook.forms:
         unique("field", [*form.criteria, *form.fields], f" in form '{form.id}'")
+    # Each group of pages has an index page (phases/index.md …): no object may be called so.
+    for obj in [*playbook.phases, *playbook.roles, *playbook.forms,
+                *(m for _, m in playbook.modules())]:
+        for name, where in _names(obj):
+            if name == "index":
+                out.append(Diagnostic(where, "reserved-id",
+                                      f"id 'index' is the page that lists every {what(type(obj))}",
+                                      f"choose another id, e.g. '{what(type(obj)).split()[0]}-index'"))
     orders: dict[int, Phase] = {}
     for phase in playbook.phases:
         if phase.order in orders:

@@ -17,5 +17,6 @@ from . import (  # noqa: F401  (imported for the views they register, in this or
     reference,
     tags,
     status,
+    indexes,
 )
 # isort: on

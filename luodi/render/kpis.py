@@ -39,4 +39,4 @@ def render(ctx: Context) -> str:
 
 
 register(View("kpis", "playbook", lambda ctx, _: render(ctx), title=lambda ctx, _: ctx.t("kpis"),
-              nav="more", macro="kpi_table"))
+              nav="more", macro="kpi_table", when=lambda pb, _: bool(pb.kpis)))

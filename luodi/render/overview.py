@@ -6,7 +6,7 @@ from ..exports import page_links
 from ..model import GOAL_KINDS
 from ..places import goal_kind_anchor
 from .common import Context, bullet_list, h, heading, md, md_inline
-from .views import SCOPES, VIEWS, View, register
+from .views import VIEWS, View, pages_of, register
 
 
 def render(ctx: Context) -> str:
@@ -47,7 +47,7 @@ def render(ctx: Context) -> str:
     parts.append(heading(2, ctx.t("more"), "more"))
     parts.append(bullet_list([f"[{md_inline(ctx.t(view.kind))}]({ctx.md_link(ctx.path(view.kind))})"
                               for view in VIEWS.values() if view.nav == "more"
-                              and SCOPES[view.scope](pb)]))
+                              and pages_of(view, pb)]))
     parts.append(ctx.fact("downloads", ctx.join(
         f"[{md_inline(ctx.t(key))}]({ctx.md_link(path)})"
         for key, path in page_links(pb, "overview"))))

@@ -14,7 +14,7 @@ from ..model import Playbook
 from ..places import page_path
 from ..text import yaml_value
 from .common import Context, h, md_inline
-from .views import NAV_GROUPS, SCOPES, VIEWS, View, object_id, of_scope
+from .views import NAV_GROUPS, SCOPES, VIEWS, View, object_id, of_scope, pages_of
 
 # What the Markdown of generated pages uses: ids and classes on headings, HTML blocks holding
 # Markdown (one box per checklist item), tables and warning boxes (drift notices).
@@ -37,7 +37,7 @@ def _walk(pb: Playbook):
     phase's pages, each role's pages followed by those of its modules, each form's, then the
     playbook's other pages."""
     def pages(scope: str, obj, where=lambda view: True):
-        return ((view, obj) for view in of_scope(scope) if where(view) and view.when(obj))
+        return ((view, obj) for view in of_scope(scope) if where(view) and view.when(pb, obj))
 
     yield from pages("playbook", None, lambda view: view.nav == "overview")
     for phase in pb.phases:
@@ -155,14 +155,17 @@ def playbook_nav(pb: Playbook) -> dict:
     section: list = [entry(view, None) for view in VIEWS.values() if view.nav == "overview"]
     for group in NAV_GROUPS:
         entries: list = []
-        for view in (v for v in VIEWS.values() if v.nav == group):
+        # The group's index page first: the group's title in the nav opens it.
+        for view in sorted((v for v in VIEWS.values() if v.nav == group),
+                           key=lambda v: v.scope != "playbook"):
             if view.scope == "module":  # by role
-                entries += [{h(role.title): [entry(view, (role, m)) for m in role.modules]}
+                entries += [{h(role.title): [entry(view, (role, m)) for m in role.modules
+                                             if view.when(pb, (role, m))]}
                             for role in pb.roles if role.modules]
             else:
-                entries += [entry(view, obj) for obj in SCOPES[view.scope](pb)]
+                entries += [entry(view, obj) for obj in pages_of(view, pb)]
         if entries:
             section.append({h(ctx.t(group)): entries})
     section += [entry(view, obj) for view in VIEWS.values() if view.nav == "more"
-                for obj in SCOPES[view.scope](pb)]
+                for obj in pages_of(view, pb)]
     return {h(pb.title): section}

@@ -43,5 +43,5 @@ def _lesson_link(ctx: Context, module: Module, lesson) -> str:
 # A sheet to print: what it says is on the course page, which search finds.
 register(View("quiz", "module", lambda ctx, pair: render(ctx, *pair),
               title=lambda ctx, pair: ctx.t("quiz-title", module=pair[1].title),
-              when=lambda pair: has_questions(pair[1]),
+              when=lambda pb, pair: has_questions(pair[1]),
               front=(("search", {"exclude": True}),)))

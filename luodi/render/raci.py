@@ -45,4 +45,5 @@ def _table(ctx: Context, roles: Sequence[Role], phases: Sequence[Phase]) -> str:
 
 
 register(View("raci", "playbook", lambda ctx, _: render(ctx), title=lambda ctx, _: ctx.t("raci"),
-              nav="more", macro="raci_matrix"))
+              nav="more", macro="raci_matrix",
+              when=lambda pb, _: any(True for _ in pb.items())))

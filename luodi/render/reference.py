@@ -64,8 +64,10 @@ def pitfalls(ctx: Context) -> str:
 
 
 register(View("pitfalls", "playbook", lambda ctx, _: pitfalls(ctx),
-              title=lambda ctx, _: ctx.t("pitfalls"), nav="more", macro="pitfalls"))
+              title=lambda ctx, _: ctx.t("pitfalls"), nav="more", macro="pitfalls",
+              when=lambda pb, _: bool(pb.pitfalls)))
 register(View("cases", "playbook", lambda ctx, _: cases(ctx), title=lambda ctx, _: ctx.t("cases"),
-              nav="more"))
+              nav="more", when=lambda pb, _: bool(pb.cases)))
 register(View("glossary", "playbook", lambda ctx, _: glossary(ctx),
-              title=lambda ctx, _: ctx.t("glossary"), nav="more", macro="glossary"))
+              title=lambda ctx, _: ctx.t("glossary"), nav="more", macro="glossary",
+              when=lambda pb, _: bool(pb.glossary)))

@@ -46,4 +46,4 @@ def render(ctx: Context) -> str:
 
 
 register(View("risks", "playbook", lambda ctx, _: render(ctx), title=lambda ctx, _: ctx.t("risks"),
-              nav="more", macro="risk_register"))
+              nav="more", macro="risk_register", when=lambda pb, _: bool(pb.risks)))

@@ -25,4 +25,4 @@ def render(ctx: Context) -> str:
 
 
 register(View("scope", "playbook", lambda ctx, _: render(ctx), title=lambda ctx, _: ctx.t("scope"),
-              nav="more", macro="moscow_scope"))
+              nav="more", macro="moscow_scope", when=lambda pb, _: any(True for _ in pb.items())))

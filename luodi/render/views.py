@@ -43,7 +43,8 @@ class View:
     embed: Callable | None = None  # what the macro renders, if not `render`: (ctx, obj) → str
     front: tuple[tuple[str, object], ...] = ()  # more front matter, e.g. (("search", {...}),)
     toc_depth: Callable = lambda obj: 0  # obj → headings deeper stay out of the TOC (0: none)
-    when: Callable = lambda obj: True  # obj → whether it has this page (a quiz: questions)
+    # (playbook, obj) → whether it has this page: a quiz needs questions, a glossary terms
+    when: Callable = lambda pb, obj: True
 
 
 VIEWS: dict[str, View] = {}
@@ -66,6 +67,11 @@ def object_id(obj) -> str:
     if isinstance(obj, tuple):  # (role, module)
         return obj[1].id
     return obj.id
+
+
+def pages_of(view: View, pb: Playbook) -> list:
+    """The objects of a playbook that have a page of this view."""
+    return [obj for obj in SCOPES[view.scope](pb) if view.when(pb, obj)]
 
 
 def of_scope(scope: str) -> list[View]:
