@@ -158,6 +158,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "required-mark": "必填",
         "notes": "说明",
         "print-hint": "打印本页即可得到 A4 纸质表单。",
+        "print-form": "打印表单",
+        "page-of": "第 {page} 页 / 共 {pages} 页",
         # tables
         "id": "编号",
         "kpi-name": "指标",
@@ -456,6 +458,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "required-mark": "required",
         "notes": "Notes",
         "print-hint": "Print this page to get an A4 paper form.",
+        "print-form": "Print the form",
+        "page-of": "Page {page} of {pages}",
         "id": "Id",
         "kpi-name": "Indicator",
         "department": "Department",

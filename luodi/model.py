@@ -429,6 +429,11 @@ class Form(Node):
                                        default=True)
     include_deliverables: bool = spec("List the phase's deliverables.", default=True)
     signatories: list[str] = spec("Role ids that sign, one signature block each.", ref="role")
+    parties: dict[str, str] = spec("The party each signatory signs for, by role id, e.g. "
+                                   "{sponsor: 甲方（客户）, project-manager: 乙方（实施方）}.",
+                                   default={}, ref="role")
+    page_header: str = spec("Id of a field whose value heads every printed page, e.g. the "
+                            "contract number.", default="")
     notes: list[str] = spec("Clauses printed above the signatures (responsibility boundaries).",
                             default=[])
     aliases: list[str] = spec("Former ids of this form.", default=[], pattern=ID_PATTERN)
@@ -497,16 +502,22 @@ class Playbook(Node):
             return variable.value if variable else ""
         return field.default
 
-    def form_criteria(self, form: Form) -> list[tuple[str | int, str, str]]:
-        """(key, criterion, detail) for every criterion a form checks: its own (key: the
-        criterion's id), then its phase's exit criteria if it includes them (key: their
-        number, from 1)."""
-        rows: list[tuple[str | int, str, str]] = [(c.id, c.title, c.detail)
-                                                   for c in form.criteria]
+    def form_criteria(self, form: Form) -> list[tuple[str | int, str, str, tuple[int, ...]]]:
+        """(key, criterion, detail, exit criteria it covers) for every criterion a form checks:
+        its own (key: the criterion's id), then its phase's exit criteria if it includes them
+        (key: their number, from 1). An exit criterion that says what one of the form's own
+        says (one's text starts with the other's) is that criterion, not a second row: its
+        number is listed as covered."""
+        own = [[c.id, c.title, c.detail, ()] for c in form.criteria]
+        rows: list = list(own)
         if form.include_exit_criteria:
-            phase = self.phase(form.phase)
-            rows += [(n, text, "") for n, text in enumerate(phase.exit_criteria, 1)]
-        return rows
+            for n, text in enumerate(self.phase(form.phase).exit_criteria, 1):
+                same = next((row for row in own if _same_criterion(row[1], text)), None)
+                if same is None:
+                    rows.append([n, text, "", ()])
+                else:
+                    same[3] = (*same[3], n)
+        return [tuple(row) for row in rows]
 
     @cached_property
     def index(self) -> dict:
@@ -531,6 +542,16 @@ class Playbook(Node):
             "modules": modules,
             "items": items,
         }
+
+
+def _same_criterion(a: str, b: str) -> bool:
+    """Whether two criteria say the same: one, without punctuation and spaces, starts the
+    other (遗留问题清单已确认 and 遗留问题清单已确认，每项都有责任方和解决期限)."""
+    def bare(text: str) -> str:
+        return "".join(ch for ch in text if ch.isalnum())
+
+    a, b = bare(a), bare(b)
+    return bool(a and b) and (a.startswith(b) or b.startswith(a))
 
 
 # ---------------------------------------------------------------- status.yaml

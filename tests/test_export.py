@@ -123,8 +123,11 @@ def test_every_default_form_exports(standard):
         assert doc.paragraphs[0].text == form.title
         filled = dict(row for row in cell_texts(doc.tables[0]))
         assert filled["项目名称 *"] == "某制造企业 ERP 实施项目"
-        captions = [p.text for p in doc.paragraphs if p.text.startswith("签字方：")]
-        assert len(captions) == len(form.signatories)
+        # Each signatory's block, captioned with its party where the form names one.
+        expected = [f"{form.parties.get(r, '签字方')}：{next(x.title for x in standard.roles if x.id == r)}"
+                    for r in form.signatories]
+        captions = [p.text for p in doc.paragraphs if p.text in expected]
+        assert captions == expected
         assert len(doc.tables) == 2 + len(form.signatories)  # no deliverables in these forms
 
 

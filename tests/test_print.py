@@ -41,9 +41,10 @@ def test_form_prints_as_clean_a4_with_whole_signature_blocks(page, site_url, tmp
     # Every signature block (caption, name, signature, date) lies on one page.
     for role_id in form.signatories:
         title = re.sub(r"\s+", "", STANDARD.role(role_id).title)
-        holders = [p for p in pages if title in re.sub(r"\s+", "", p) and "签字方" in p]
+        caption = form.parties.get(role_id, "签字方") + "：" + title
+        holders = [p for p in pages if caption in re.sub(r"\s+", "", p)]
         assert holders, f"no signature block for {title}"
-        block = re.sub(r"\s+", "", holders[-1]).split("签字方：" + title, 1)[1]
+        block = re.sub(r"\s+", "", holders[-1]).split(caption, 1)[1]
         assert "姓名" in block and "签字（盖章）" in block and "日期" in block, title
 
 

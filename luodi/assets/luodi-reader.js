@@ -729,6 +729,15 @@
     show();
   }
 
+  // A form's print button (hidden without this script).
+  function setupPrint() {
+    document.querySelectorAll("[data-luodi-print]:not([data-luodi-ready])").forEach(function (button) {
+      button.setAttribute("data-luodi-ready", "");
+      button.parentNode.hidden = false;
+      button.addEventListener("click", function () { window.print(); });
+    });
+  }
+
   function init() {
     active = null;
     filterAgain = null;
@@ -738,6 +747,7 @@
     setupCopyLinks(info);
     if (info.playbook && (info.kind === "phase" || info.kind === "role")) setupChecklist(info);
     if (info.playbook) setupQuestions(info);
+    setupPrint();
   }
 
   window.addEventListener("hashchange", followAlias);

@@ -64,7 +64,7 @@ def form_docx(playbook: Playbook, form: Form) -> bytes:
     if criteria:
         body.heading(t("criteria"), 2)
         rows = []
-        for n, (_, title, detail) in enumerate(criteria, 1):
+        for n, (_, title, detail, _covers) in enumerate(criteria, 1):
             text = [body.cell_paragraph(body.run(title))]
             if detail:
                 text.append(body.cell_paragraph(body.run(detail, size=9)))
@@ -86,7 +86,8 @@ def form_docx(playbook: Playbook, form: Form) -> bytes:
 
     body.heading(t("signatures"), 2)
     for role_id in form.signatories:
-        caption = t("labelled", label=t("signatory"), value=role_title(playbook, role_id))
+        caption = t("labelled", label=form.parties.get(role_id) or t("signatory"),
+                    value=role_title(playbook, role_id))
         body.paragraph(body.run(caption, font=HEADING_FONT), keep_next=True, space_before=10)
         rows = []
         for i, key in enumerate(("name", "signature", "date")):

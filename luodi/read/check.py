@@ -116,6 +116,8 @@ def check_playbook(playbook: Playbook, all_playbooks: dict[str, Playbook]) -> li
             value = getattr(obj, name)
             if isinstance(value, list):
                 pairs = zip(value, obj.sources.get(name + "[]", []), strict=False)
+            elif isinstance(value, dict):  # ids as keys (a form's parties by role)
+                pairs = [(key, obj.sources.get(name, obj.source)) for key in value]
             else:
                 pairs = [(value, obj.sources.get(name, obj.source))] if value else []
             for ref, where in pairs:
@@ -125,6 +127,12 @@ def check_playbook(playbook: Playbook, all_playbooks: dict[str, Playbook]) -> li
                         f"{name}: no {kind} with id '{visible_id(ref)}'"
                         f"{did_you_mean(ref, targets[kind])}", known_ids(kind, targets[kind])))
         if isinstance(obj, Form):
+            fields = Names(f.id for f in obj.fields)
+            if obj.page_header and obj.page_header not in fields:
+                out.append(Diagnostic(
+                    obj.sources.get("page_header", obj.source), "unknown-ref",
+                    f"page_header: form '{obj.id}' has no field '{visible_id(obj.page_header)}'"
+                    f"{did_you_mean(obj.page_header, fields)}", known_ids("field", fields)))
             for fld in obj.fields:
                 if fld.type == "choice" and not fld.options:
                     out.append(Diagnostic(fld.source, "missing-key",
