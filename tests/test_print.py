@@ -1,4 +1,5 @@
-"""Printing a form from the browser gives a clean A4 document (headless Chromium → PDF)."""
+"""Printing from the browser gives clean A4 documents (headless Chromium → PDF): forms, handouts
+and phase pages."""
 
 from __future__ import annotations
 
@@ -57,3 +58,27 @@ def test_print_font_stack_starts_with_a_cjk_font_that_exists_here():
     found = subprocess.run(["fc-match", "-f", "%{family}", first], capture_output=True,
                            text=True, check=True).stdout
     assert first in found, f"{first} is not installed (apt-get install fonts-noto-cjk): {found}"
+
+
+def _headings(html: str) -> set[str]:
+    """The texts of a page's headings (h1-h4), as pdftotext prints them (no spaces)."""
+    import html as html_module
+
+    found = re.findall(r"<h[1-4][^>]*>(.*?)</h[1-4]>", html.split("<article", 1)[1], re.S)
+    return {re.sub(r"\s+", "", html_module.unescape(re.sub(r"<[^>]+>", "", h))) for h in found}
+
+
+@pytest.mark.parametrize("path", [*(f"standard/roles/{r.id}/handout/" for r in STANDARD.roles),
+                                  "standard/phases/preparation/", "standard/phases/execution/"])
+def test_handouts_and_phase_pages_print_without_waste(page, site_url, default_site, tmp_path,
+                                                      path):
+    """No near-blank page but the last, and no heading alone at the foot of a page."""
+    page.goto(site_url + path)
+    page.emulate_media(media="print")
+    pages = pdf_pages(page.pdf(format="A4"), tmp_path)
+    headings = _headings((default_site / path / "index.html").read_text("utf-8"))
+    for n, text in enumerate(pages, 1):
+        lines = [re.sub(r"\s+", "", line) for line in text.splitlines() if line.strip()]
+        if n < len(pages):
+            assert len(lines) >= 12, (path, n, lines)
+        assert lines and lines[-1] not in headings, (path, n, lines[-1])
