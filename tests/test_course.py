@@ -79,10 +79,11 @@ def test_a_lesson_shows_its_length_content_steps_example_and_mistake(course_site
 
 def test_materials_link_to_forms_downloads_pages_and_the_web(course_site):
     body = article(course_site, "sample/training/pm-basics")
-    assert ('<a href="../../forms/acceptance/">范围确认</a> · '
-            '<a href="../../downloads/forms/acceptance.docx" download>Word 版</a>') in body
+    assert ('<a href="../../forms/acceptance/">范围确认</a> · <a href="../../downloads/forms/'
+            'acceptance.docx" download="sample-acceptance.docx">Word 版</a>') in body
     materials = body.split('id="materials"', 1)[1].split("</ul>", 1)[0]
-    assert '<a href="../../downloads/checklist.xlsx">检查清单</a>' in materials
+    assert ('<a href="../../downloads/checklist.xlsx" download="sample-checklist.xlsx">检查清单</a>'
+            in materials)
     assert '<a href="../../raci/#r">RACI 矩阵</a>' in materials
     assert '<a href="https://example.com/v?a=1&amp;b=2">外部视频</a>' in materials
     assert '<a href="../../../guide/">指南</a>' in materials  # a page of the site
@@ -107,7 +108,8 @@ def test_a_fork_links_its_own_copy_of_a_page(course_playbooks, tmp_path):
     assert done.returncode == 0, done.stderr
     text = (tmp_path / "site" / "fork" / "training" / "pm-basics" / "index.html").read_text("utf-8")
     assert '<a href="../../raci/#r">RACI 矩阵</a>' in text
-    assert '<a href="../../downloads/checklist.xlsx">检查清单</a>' in text
+    assert ('<a href="../../downloads/checklist.xlsx" download="fork-checklist.xlsx">检查清单</a>'
+            in text)
 
 
 def test_an_offline_build_links_a_page_by_its_file(course_playbooks, tmp_path):

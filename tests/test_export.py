@@ -354,6 +354,8 @@ def test_site_downloads_are_deterministic(standard, monkeypatch):
         ["standard/playbook.json", "standard/downloads/checklist.csv",
          "standard/downloads/checklist.xlsx", "standard/downloads/gitlab-issues.csv",
          "standard/downloads/gitlab-labels.txt"]
+        + [f"standard/downloads/checklist-{p.id}.{fmt}" for p in standard.phases
+           for fmt in ("xlsx", "csv")]
         + [f"standard/downloads/forms/{f.id}.docx" for f in standard.forms])
     # a later day: zip entries and core properties must not carry the time of the build
     later = time.time() + 3 * 86400

@@ -292,8 +292,8 @@ def test_downloads_are_published_next_to_the_pages_and_linked(default_site):
     cells = [c.text for t in crm.tables for row in t.rows for c in row.cells]
     assert "华东销售 CRM 上线项目" in cells
     # Pages link to them (test_internal_links_and_fragments_resolve checks that links resolve).
-    assert 'href="../../downloads/checklist.xlsx"' in page(default_site,
-                                                           "standard/phases/preparation")
+    assert 'href="../../downloads/checklist-preparation.xlsx"' in page(
+        default_site, "standard/phases/preparation")
     form = page(default_site, "standard/forms/acceptance-confirmation")
     assert 'href="../../downloads/forms/acceptance-confirmation.docx" download' in form
     assert 'href="playbook.json"' in page(default_site, "standard")

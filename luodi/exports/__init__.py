@@ -112,6 +112,12 @@ def download_paths(playbook: Playbook) -> list[str]:
     return [path for path, _ in _downloads(playbook, NO_SITE)]
 
 
+def download_name(playbook: Playbook, path: str) -> str:
+    """The name a download is saved under: the playbook's id in front (crm-rollout-checklist.xlsx),
+    so that the files of two playbooks never collide. The site keeps its path."""
+    return f"{playbook.id}-{path.rsplit('/', 1)[-1]}"
+
+
 def page_links(playbook: Playbook, page_kind: str, obj=None) -> list[tuple[str, str]]:
     """(label key, site path) of each download a page of this kind links: the files of its own
     phase or form, and the playbook's files."""
@@ -148,7 +154,16 @@ register(Export(
                 "playbook's language. CSV is UTF-8 with a BOM so that Excel shows Chinese "
                 "correctly, and can be imported into Jira (see docs/reference/exports.md). "
                 "Cells that a spreadsheet would read as a formula get a leading quote (').",
-    links=("overview", "phase"), default="csv", text=("csv",)))
+    links=("overview",), default="csv", text=("csv",)))
+register(Export(
+    "phase-checklist", "phase", ("xlsx", "csv"),
+    lambda pb, phase, fmt: checklist_xlsx(pb, phase) if fmt == "xlsx" else checklist_csv(pb, phase),
+    "downloads/checklist-{id}.{format}",
+    help="one phase's checklist items as CSV or Excel",
+    description="Write the checklist of one phase (阶段检查清单), with the same columns as "
+                "'luodi export checklist'. The phase page links it; the whole checklist stays "
+                "on the overview.",
+    links=("phase",), default="csv", text=("csv",), label="download-phase-{format}"))
 register(Export(
     "json", "playbook", ("json",), lambda pb, _, fmt: playbook_json(pb), "playbook.json",
     help="the whole playbook as JSON (实施手册 → .json)",
@@ -178,7 +193,7 @@ register(Export(
     links=("status",), text=("txt",), label="download-gitlab-labels"))
 
 __all__ = [
-    "EXPORTS", "Export", "ExportError", "SCOPES", "Site", "check_output",
+    "EXPORTS", "Export", "ExportError", "SCOPES", "Site", "check_output", "download_name",
     "checklist_csv", "checklist_table", "checklist_xlsx", "clean", "download_paths", "find",
     "form_docx", "gitlab_issues_csv", "gitlab_labels", "neutralise", "page_links", "playbook_data", "playbook_json", "register",
     "site_downloads", "site_path", "write_output",

@@ -11,13 +11,15 @@ import io
 import zipfile
 
 from ..i18n import label
-from ..model import Playbook
+from ..model import Phase, Playbook
 from ..status import item_status
 from .common import FIXED_TIME, FORMULA_START, clean, fixed_zip, neutralise, role_title
 
 
-def checklist_table(playbook: Playbook) -> tuple[list[str], list[list[str]]]:
-    """Header and one row per checklist item, as plain text, in the playbook's language.
+def checklist_table(playbook: Playbook, phase: Phase | None = None
+                    ) -> tuple[list[str], list[list[str]]]:
+    """Header and one row per checklist item (of one phase, or of every phase), as plain text,
+    in the playbook's language.
 
     Roles are shown by title. The RACI takes four columns; several roles in one cell are joined
     with the language's list separator. Tags are separated by spaces (a space inside a tag
@@ -35,12 +37,14 @@ def checklist_table(playbook: Playbook) -> tuple[list[str], list[list[str]]]:
     if tracked:
         header += [t("col-state"), t("col-by"), t("col-date"), t("col-proof")]
     rows = []
-    for phase, item in playbook.items():
+    for item_phase, item in playbook.items():
+        if phase is not None and item_phase.id != phase.id:
+            continue
         roles = item.raci_roles()
         raci = [sep.join(role_title(playbook, r) for r in roles[key] if r)
                 for key in ("responsible", "accountable", "consulted", "informed")]
         tags = " ".join("_".join(tag.split()) for tag in item.tags)
-        row = [phase.title, item.id, item.title, role_title(playbook, item.owner), *raci,
+        row = [item_phase.title, item.id, item.title, role_title(playbook, item.owner), *raci,
                t(item.priority), item.evidence, item.detail, tags]
         if tracked:
             state = item_status(playbook, item.id)
@@ -49,16 +53,16 @@ def checklist_table(playbook: Playbook) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
-def _cells(playbook: Playbook) -> list[list[str]]:
-    header, rows = checklist_table(playbook)
+def _cells(playbook: Playbook, phase: Phase | None) -> list[list[str]]:
+    header, rows = checklist_table(playbook, phase)
     return [[clean(cell) for cell in row] for row in [header, *rows]]
 
 
-def checklist_csv(playbook: Playbook) -> bytes:
+def checklist_csv(playbook: Playbook, phase: Phase | None = None) -> bytes:
     """CSV as Excel reads it: UTF-8 with a BOM (else Excel shows Chinese as mojibake), CRLF."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows([neutralise(cell) for cell in row] for row in _cells(playbook))
+    writer.writerows([neutralise(cell) for cell in row] for row in _cells(playbook, phase))
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -67,14 +71,15 @@ _XLSX_WIDTHS = (14, 22, 36, 14, 16, 14, 16, 16, 10, 30, 60, 16, 10, 12, 12, 30)
 _XLSX_WRAP = {2, 9, 10}
 
 
-def checklist_xlsx(playbook: Playbook) -> bytes:
-    """An Excel workbook: bold header row, auto filter, header frozen (panes at A2)."""
+def checklist_xlsx(playbook: Playbook, phase: Phase | None = None) -> bytes:
+    """An Excel workbook (of one phase, or of every phase): bold header row, auto filter,
+    header frozen (panes at A2)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.xml.functions import tostring
 
-    cells = _cells(playbook)
+    cells = _cells(playbook, phase)
     book = Workbook()
     sheet = book.active
     sheet.title = clean(label(playbook.language, "checklist"))[:31] or "checklist"
@@ -98,7 +103,8 @@ def checklist_xlsx(playbook: Playbook) -> bytes:
     sheet.print_title_rows = "1:1"
     sheet.page_setup.orientation = "landscape"
     props = book.properties
-    props.title = clean(f"{playbook.title} · {label(playbook.language, 'checklist')}")
+    what = f"{phase.title} · " if phase else ""
+    props.title = clean(f"{playbook.title} · {what}{label(playbook.language, 'checklist')}")
     props.creator = props.lastModifiedBy = "Luodi"
     props.created = props.modified = FIXED_TIME
     buffer = io.BytesIO()

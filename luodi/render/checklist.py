@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from ..exports import page_links
 from ..model import PRIORITIES, RACI_LETTERS, Item, Phase
 from ..places import priority_anchor
 from .common import (
@@ -41,9 +40,7 @@ def render(ctx: Context, phase: Phase) -> str:
         links = ctx.join(f"[{md_inline(f.title)}]({ctx.md_link(ctx.path('form', f.id))})"
                          for f in forms)
         parts.append(ctx.fact('related-forms', links))
-    parts.append(ctx.fact("downloads", ctx.join(
-        f"[{md_inline(ctx.t(key))}]({ctx.md_link(path)})"
-        for key, path in page_links(ctx.playbook, "phase", phase))))
+    parts.append(ctx.fact("downloads", ctx.downloads_md("phase", phase)))
     parts.append(gate_box(ctx, phase))
     parts.append(criteria_section(ctx, "entry-criteria", phase.entry_criteria))
     parts.append(criteria_section(ctx, "exit-criteria", phase.exit_criteria, phase))

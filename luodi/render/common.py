@@ -114,6 +114,21 @@ class Context:
             return f"#{anchor}"
         return h(relative_url(here_url, target) + (f"#{anchor}" if anchor else ""))
 
+    def downloads_md(self, page_kind: str, obj=None) -> str:
+        """The downloads a page of this kind links, each saved under a name that carries the
+        playbook (exports.download_name), not opened in the tab."""
+        from ..exports import page_links  # the exports import this module's
+
+        return self.join(self.download_md(self.t(key), path)
+                         for key, path in page_links(self.playbook, page_kind, obj))
+
+    def download_md(self, text: str, path: str) -> str:
+        """A link that saves a download (the site's path) under a name with the playbook's id."""
+        from ..exports import download_name
+
+        return (f"[{md_inline(text)}]({self.md_link(path)})"
+                f'{{: download="{h(download_name(self.playbook, path))}" }}')
+
     # links to objects, as Markdown and as HTML
     def role_md(self, role_id: str) -> str:
         role = self.playbook.index["role"].get(role_id)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ..exports import EXPORTS, site_path
+from ..exports import EXPORTS, download_name, site_path
 from ..model import Lesson, Material, Module, Question, Role
 from ..places import relative_url, url_of
 from .common import Context, bullet_list, drift_notice, h, heading, md, md_inline
@@ -114,19 +114,23 @@ def _paragraphs(text: str) -> str:
 
 
 def material_target(ctx: Context, material: Material) -> tuple[str, str]:
-    """(href for raw HTML, its Word download's href or '') of what a material points at."""
+    """The attributes of a link to what a material points at ('' when it points nowhere), and
+    of a link to its Word file (a form's)."""
+    def download(path: str) -> str:
+        return f'href="{ctx.href(path)}" download="{h(download_name(ctx.playbook, path))}"'
+
     if material.url:
         url = material.url.strip()
         if url.lower().startswith(("http://", "https://")):
-            return h(url), ""
-        return _site_href(ctx, url), ""
+            return f'href="{h(url)}"', ""
+        return f'href="{_site_href(ctx, url)}"', ""
     if material.form and material.form in ctx.playbook.index["form"]:
         form = ctx.playbook.index["form"][material.form]
         word = site_path(ctx.playbook, EXPORTS["form"], form, "docx") if "form" in EXPORTS else ""
-        return ctx.href(ctx.path("form", form.id)), ctx.href(word) if word else ""
+        return f'href="{ctx.href(ctx.path("form", form.id))}"', download(word) if word else ""
     if material.export in EXPORTS:
         export = EXPORTS[material.export]
-        return ctx.href(site_path(ctx.playbook, export, None, export.formats[0])), ""
+        return download(site_path(ctx.playbook, export, None, export.formats[0])), ""
     return "", ""
 
 
@@ -151,11 +155,11 @@ def materials_list(ctx: Context, materials: list[Material]) -> str:
     holds line by line (a slide outline)."""
     rows = ['<ul class="luodi-materials">']
     for m in materials:
-        href, word = material_target(ctx, m)
-        title = f'<a href="{href}">{h(m.title)}</a>' if href else f"<strong>{h(m.title)}</strong>"
+        link, word = material_target(ctx, m)
+        title = f"<a {link}>{h(m.title)}</a>" if link else f"<strong>{h(m.title)}</strong>"
         line = f'<span class="luodi-material-kind">{h(ctx.t("material-" + m.kind))}</span> {title}'
         if word:
-            line += f' · <a href="{word}" download>{h(ctx.t("material-word"))}</a>'
+            line += f' · <a {word}>{h(ctx.t("material-word"))}</a>'
         lines = [h(x.strip()) for x in m.detail.splitlines() if x.strip()]
         if lines:
             line += '<br><span class="luodi-material-detail">' + "<br>".join(lines) + "</span>"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..exports import page_links
+from ..exports import download_name, page_links
 from ..model import Form
 from ..places import exit_criterion_anchor, signature_anchor
 from .common import Context, drift_notice, h, heading, md, md_inline
@@ -12,8 +12,8 @@ from .views import View, register
 def render(ctx: Context, form: Form) -> str:
     pb = ctx.playbook
     phase = pb.phase(form.phase)
-    downloads = " ".join(f'<a href="{ctx.href(path)}" download>{h(ctx.t(key))}</a>'
-                         for key, path in page_links(pb, "form", form))
+    downloads = " ".join(f'<a href="{ctx.href(path)}" download="{h(download_name(pb, path))}">'
+                         f"{h(ctx.t(key))}</a>" for key, path in page_links(pb, "form", form))
     parts = [print_style(ctx, form), drift_notice(ctx, form), md(form.summary),
              f'<p class="luodi-print-hint">{h(ctx.t("print-hint"))} {downloads} '
              + ctx.fact_html("phase", f'<a href="{ctx.href(ctx.path("phase", phase.id))}">'

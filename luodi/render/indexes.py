@@ -74,7 +74,7 @@ def forms(ctx: Context) -> str:
         rows.append([f"[{md_inline(form.title)}]({ctx.md_link(ctx.path('form', form.id))})",
                      ctx.phase_md(form.phase) if form.phase else "—",
                      md_inline(form.summary or "—"),
-                     f"[{md_inline(t('material-word'))}]({ctx.md_link(word)})"])
+                     ctx.download_md(t("material-word"), word)])
     header = [md_inline(t("forms")), md_inline(t("phase")), md_inline(t("summary")),
               md_inline(t("download-docx"))]
     return md_inline(t("forms-index-intro")) + "\n\n" + _table(header, rows) + "\n"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from ..exports import page_links
 from ..model import GOAL_KINDS
 from ..places import goal_kind_anchor
 from .common import Context, bullet_list, h, heading, md, md_inline
@@ -48,9 +47,7 @@ def render(ctx: Context) -> str:
     parts.append(bullet_list([f"[{md_inline(ctx.t(view.kind))}]({ctx.md_link(ctx.path(view.kind))})"
                               for view in VIEWS.values() if view.nav == "more"
                               and pages_of(view, pb)]))
-    parts.append(ctx.fact("downloads", ctx.join(
-        f"[{md_inline(ctx.t(key))}]({ctx.md_link(path)})"
-        for key, path in page_links(pb, "overview"))))
+    parts.append(ctx.fact("downloads", ctx.downloads_md("overview")))
     return "\n\n".join(p for p in parts if p) + "\n"
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime
 import re
 
-from ..exports import page_links
 from ..model import ItemStatus, Phase
 from ..schedule import schedule
 from ..status import (
@@ -144,9 +143,7 @@ def render(ctx: Context, _obj=None) -> str:
     if current:
         parts.append(heading(2, ctx.t("status-next-gate"), "next-gate"))
         parts.append(gate_box(ctx, current.phase, current, open_list=True))
-    parts.append(ctx.fact("downloads", ctx.join(
-        f"[{md_inline(ctx.t(key))}]({ctx.md_link(path)})"
-        for key, path in page_links(pb, "status"))))
+    parts.append(ctx.fact("downloads", ctx.downloads_md("status")))
     return "\n\n".join(parts) + "\n"
 
 
