@@ -59,6 +59,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "handout-short": "讲义",
         "wont-note": "本期不做的项是范围约定，不是待办：没有勾选框，也不计入进度。",
         "filter-label": "筛选检查项",
+        "raci-filter": "只看一个角色：",
         "filter-all": "全部",
         "filter-priority": "优先级",
         "filter-role": "角色（执行或批准）",
@@ -361,6 +362,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "wont-note": "Won't items are an agreement on scope, not tasks: no tick box, and they "
                      "do not count in the progress.",
         "filter-label": "Filter the checklist",
+        "raci-filter": "One role only:",
         "filter-all": "All",
         "filter-priority": "Priority",
         "filter-role": "Role (executes or approves)",

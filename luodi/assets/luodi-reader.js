@@ -729,6 +729,40 @@
     show();
   }
 
+  // The RACI matrix's role filter: that role's rows and column only; a phase row stays while
+  // one of its items does.
+  function setupRaciFilter() {
+    var select = document.querySelector("select[data-raci-filter]:not([data-luodi-ready])");
+    if (!select) return;
+    select.setAttribute("data-luodi-ready", "");
+    select.closest(".luodi-raci-filter").hidden = false;
+    select.addEventListener("change", function () {
+      var role = select.value;
+      document.querySelectorAll("table.luodi-raci").forEach(function (table) {
+        table.querySelectorAll("[data-role]").forEach(function (cell) {
+          cell.hidden = !!role && cell.getAttribute("data-role") !== role;
+        });
+        var phaseRow = null, any = false;
+        function closePhase() { if (phaseRow) phaseRow.hidden = !any; }
+        table.querySelectorAll("tbody tr").forEach(function (row) {
+          if (row.classList.contains("luodi-raci-phase")) {
+            closePhase();
+            phaseRow = row; any = false;
+            return;
+          }
+          var cell = role ? row.querySelector('td[data-role="' + role + '"]') : null;
+          var shown = !role || (cell !== null && cell.textContent.trim() !== "");
+          row.hidden = !shown;
+          if (shown) any = true;
+        });
+        closePhase();
+        // A phase row spans every column: as many as are shown.
+        var columns = table.querySelectorAll("thead th:not([hidden])").length;
+        table.querySelectorAll(".luodi-raci-phase th").forEach(function (th) { th.colSpan = columns; });
+      });
+    });
+  }
+
   // A form's print button (hidden without this script).
   function setupPrint() {
     document.querySelectorAll("[data-luodi-print]:not([data-luodi-ready])").forEach(function (button) {
@@ -748,6 +782,7 @@
     if (info.playbook && (info.kind === "phase" || info.kind === "role")) setupChecklist(info);
     if (info.playbook) setupQuestions(info);
     setupPrint();
+    setupRaciFilter();
   }
 
   window.addEventListener("hashchange", followAlias);
