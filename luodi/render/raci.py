@@ -32,7 +32,9 @@ def render(ctx: Context) -> str:
 def role_filter(ctx: Context) -> str:
     """One role's rows and column only (the reader's script shows and runs it): on a phone the
     matrix then reads as that role's list."""
-    options = "".join(f'<option value="{h(r.id)}">{h(r.title)}</option>' for r in ctx.playbook.roles)
+    involved = {role_id for _, item in ctx.playbook.items() for role_id in item.raci_by_role}
+    options = "".join(f'<option value="{h(r.id)}">{h(r.title)}</option>'
+                      for r in ctx.playbook.roles if r.id in involved)
     return (f'<p class="luodi-raci-filter" hidden data-search-exclude><label>{h(ctx.t("raci-filter"))} '
             f'<select data-raci-filter><option value="">{h(ctx.t("filter-all"))}</option>{options}'
             "</select></label></p>")
