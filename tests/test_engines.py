@@ -110,7 +110,7 @@ def _check_site(site: Path) -> None:
             page = site / (stem[:-5] if stem.endswith("index") else stem + "/") / "index.html"
             assert page.is_file(), spec.src
     home = (site / "index.html").read_text(encoding="utf-8")
-    assert "luodi-role-picker" in home  # playbook_list() on the hand-written home page ran
+    assert "luodi-playbook-list" in home  # playbook_list() on the hand-written home page ran
     for page in site.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         assert "{{" not in text and "Macro Rendering Error" not in text, page

@@ -88,3 +88,19 @@ def test_a_playbook_without_them_has_no_empty_page(bare_site, kind):
     overview = (bare_site / "sample" / "index.html").read_text("utf-8")
     assert f'href="{kind}/"' not in overview
     assert (bare_site / "sample" / "raci" / "index.html").exists()  # it has items
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_roadmap_is_compact(browser, site_url, width):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    tab = context.new_page()
+    tab.goto(site_url + "standard/")
+    box = tab.evaluate("""() => { const r = document.querySelector('ol.luodi-roadmap')
+        .getBoundingClientRect(); return [r.height, document.querySelectorAll(
+        'ol.luodi-roadmap > li').length]; }""")
+    context.close()
+    height, steps = box
+    assert steps == len(STANDARD.phases)
+    # A line or two per step on a phone, three steps a row on a wide screen.
+    assert height / steps <= 70 if width == 390 else height <= -(-steps // 3) * 100, box

@@ -50,13 +50,21 @@ def test_overview_role_picker_leads_to_every_role_page(default_site):
         assert (default_site / "standard" / "roles" / role.id / "index.html").is_file()
 
 
-def test_home_page_lists_playbooks_with_their_role_picker(default_site):
+def test_home_page_has_a_door_per_reader_and_lists_playbooks_compactly(default_site):
     text = content((default_site / "index.html").read_text(encoding="utf-8"))
-    assert 'id="playbook-standard"' in text
-    assert 'href="standard/"' in text
-    block = text.split('id="playbook-standard"', 1)[1]
-    picker = re.search(r'<ul class="luodi-role-picker">(.*?)</ul>', block, re.S).group(1)
-    assert hrefs(picker) == [f"standard/roles/{r.id}/" for r in STANDARD.roles]
+    doors = re.findall(r'<p class="luodi-door-title">([^<]+)</p>', text)
+    assert doors == ["查资料、做事情", "培训讲师", "新项目团队"]
+    door = text.split('class="luodi-doors"', 1)[1]
+    for role in STANDARD.roles:  # every role is a way in, as a link, not a card
+        assert f'href="standard/roles/{role.id}/"' in door
+    assert 'href="standard/training/"' in door and 'href="guide/forking/"' in door
+    assert "luodi-role-picker" not in text
+    assert 'id="playbook-standard"' in text and 'href="standard/"' in text
+    crm = text.split('id="playbook-crm-rollout"', 1)[1].split("</li>", 1)[0]
+    assert "（基于《软件实施工作思路和方案》）" in crm
+    assert hrefs(crm.split('class="luodi-playbook-links"', 1)[1]) == [
+        "crm-rollout/phases/", "crm-rollout/roles/", "crm-rollout/training/",
+        "crm-rollout/forms/", "crm-rollout/status/"]
 
 
 @pytest.mark.parametrize("role", STANDARD.roles, ids=lambda r: r.id)

@@ -119,16 +119,29 @@ def _macros(playbooks: dict[str, Playbook], here: Callable[[], str],
         return overview.roadmap(context(playbook, "roadmap"))
 
     def playbook_list() -> str:
-        """Every playbook of the site, with its summary and its role entry points."""
-        out = []
+        """Every playbook of the site on a few lines: its title, what it extends, its summary
+        and the way into its phases, roles, training, forms and project status."""
+        out = ['<ul class="luodi-playbook-list">']
         for pb in playbooks.values():
             ctx = Context(pb, here(), directory_urls, html_links)
-            out.append(f'<h3 id="playbook-{h(pb.id)}"><a href="'
-                       f'{ctx.href(page_path(pb, "overview"))}">{h(pb.title)}</a></h3>\n'
-                       f"<p>{h(pb.summary)}</p>\n"
-                       f'<p><strong>{h(ctx.t("i-am"))}</strong></p>\n'
-                       + overview.role_picker(ctx))
-        return "\n\n".join(out)
+            base = playbooks.get(pb.extends)
+            extends = (f' <span class="luodi-playbook-base">{h(ctx.t("extends", parent=base.title))}'
+                       "</span>" if base else "")
+            out.append(f'<li id="playbook-{h(pb.id)}"><a class="luodi-playbook-title" href="'
+                       f'{ctx.href(page_path(pb, "overview"))}">{h(pb.title)}</a>{extends}'
+                       f'<br><span class="luodi-playbook-summary">{h(pb.summary)}</span>'
+                       f'<br><span class="luodi-playbook-links">{overview.entry_links(ctx)}'
+                       "</span></li>")
+        out.append("</ul>")
+        return "\n".join(out)
+
+    def front_door() -> str:
+        """Where each reader starts: an employee looking something up, a trainer, a team
+        starting a project of its own (the site's first playbook that extends none)."""
+        pb = next((p for p in playbooks.values() if not p.extends), None)
+        if pb is None:
+            return ""
+        return overview.front_door(Context(pb, here(), directory_urls, html_links))
 
     def tag_index() -> str:
         """Every playbook's pages by tag, grouped by playbook; a page a fork inherits unchanged
@@ -142,4 +155,4 @@ def _macros(playbooks: dict[str, Playbook], here: Callable[[], str],
 
     functions = {view.macro: view_macro(view) for view in VIEWS.values() if view.macro}
     return {**functions, "roadmap": roadmap, "playbook_list": playbook_list,
-            "tag_index": tag_index}
+            "front_door": front_door, "tag_index": tag_index}

@@ -52,19 +52,57 @@ def render(ctx: Context) -> str:
 
 
 def roadmap(ctx: Context) -> str:
-    """The phases as a row of steps: plain HTML and CSS, nothing loaded from elsewhere."""
+    """The phases as a compact grid of numbered steps (a line each on a phone): plain HTML and
+    CSS, nothing loaded from elsewhere."""
     steps = []
     for n, phase in enumerate(ctx.playbook.phases, 1):
         musts = sum(1 for i in phase.checklist if i.priority == "must")
-        duration = f'<span class="luodi-step-duration">{h(phase.duration)}</span>' \
-            if phase.duration else ""
+        meta = [f'<span class="luodi-step-duration">{h(phase.duration)}</span>'] \
+            if phase.duration else []
+        meta.append(f'<span class="luodi-step-count">{h(ctx.t("items-count", n=len(phase.checklist)))}'
+                    f' · {h(ctx.t("must-count", n=musts))}</span>')
         steps.append(
             f'<li class="luodi-step"><a href="{ctx.href(ctx.path("phase", phase.id))}">'
             f'<span class="luodi-step-number">{n}</span>'
-            f'<span class="luodi-step-title">{h(phase.title)}</span>{duration}'
-            f'<span class="luodi-step-count">{h(ctx.t("items-count", n=len(phase.checklist)))}'
-            f' · {h(ctx.t("must-count", n=musts))}</span></a></li>')
+            f'<span class="luodi-step-title">{h(phase.title)}</span>'
+            f'<span class="luodi-step-meta">{" · ".join(meta)}</span></a></li>')
     return '<ol class="luodi-roadmap">\n' + "\n".join(steps) + "\n</ol>"
+
+
+def entry_links(ctx: Context) -> str:
+    """A playbook's ways in: its index pages (phases, roles, training, forms) and, for a project,
+    its status page. HTML, for the home page's list."""
+    from .views import VIEWS
+
+    kinds = [kind for kind in ("phases-index", "roles-index", "training-index", "forms-index",
+                               "status") if kind in VIEWS and pages_of(VIEWS[kind], ctx.playbook)]
+    return " · ".join(f'<a href="{ctx.href(ctx.path(kind))}">{h(ctx.t(kind))}</a>'
+                      for kind in kinds)
+
+
+def front_door(ctx: Context) -> str:
+    """Three doors: look something up, teach, start a project (guides of the site's docs)."""
+    pb = ctx.playbook
+    roles = " · ".join(f'<a href="{ctx.href(ctx.path("role", r.id))}">{h(r.title)}</a>'
+                       for r in pb.roles)
+
+    def door(key: str, body: str) -> str:
+        return (f'<div class="luodi-door"><p class="luodi-door-title">{h(ctx.t(key))}</p>'
+                f"{body}</div>")
+
+    def link(src: str, key: str) -> str:
+        return f'<a href="{ctx.href(src)}">{h(ctx.t(key))}</a>'
+
+    employee = f"<p>{h(ctx.t('door-employee-hint'))}</p><p>{roles}</p>"
+    if pb.glossary:
+        employee += f"<p>{link(ctx.path('glossary'), 'glossary')}</p>"
+    trainer = (f"<p>{h(ctx.t('door-trainer-hint'))}</p><p>{link(ctx.path('training-index'), 'training-index')}"
+               f" · {link(ctx.path('roles-index'), 'door-handouts')}</p>")
+    team = (f"<p>{h(ctx.t('door-team-hint'))}</p><p><code>luodi new my-project --from {h(pb.id)}"
+            f"</code></p><p>{link('guide/forking.md', 'door-forking')} · "
+            f"{link('guide/status.md', 'door-status')}</p>")
+    return ('<div class="luodi-doors">' + door("door-employee", employee)
+            + door("door-trainer", trainer) + door("door-team", team) + "</div>")
 
 
 def role_picker(ctx: Context) -> str:
