@@ -137,6 +137,14 @@ def exit_criterion_anchor(n: int) -> str:
     return f"exit-{n}"
 
 
+def glossary_letter_anchor(letter: str) -> str:
+    """The glossary's section of terms that sort under a letter (A–Z; '#' for the rest)."""
+    return f"letter-{letter.lower()}" if letter.isalpha() else "letter-other"
+
+
+GLOSSARY_LETTERS = (*"ABCDEFGHIJKLMNOPQRSTUVWXYZ", "#")
+
+
 def case_part_anchor(case_id: str, part: str) -> str:
     return f"{case_id}-{part}"
 
@@ -170,6 +178,7 @@ def section_anchors(pb: Playbook) -> frozenset[str]:
           for n in range(1, len(phase.exit_criteria) + 1)),
         *(anchor for _, module in pb.modules() for anchor in course_anchors(module.id)),
         *(case_part_anchor(case.id, part) for case in pb.cases for part in CASE_PARTS),
+        *map(glossary_letter_anchor, GLOSSARY_LETTERS),
     })
 
 

@@ -156,3 +156,17 @@ def yaml_value(value) -> str:
     # left to escape is inside a string.
     return "".join(ch if ch.isprintable() or unicodedata.category(ch) == "Zs" else _escape(ch)
                    for ch in out)
+
+
+# How a text sorts in a Chinese index (the glossary): pypinyin is imported on first use.
+_SPELLED: dict[str, str] = {}
+
+
+def spelled(text: str) -> str:
+    """A text as it sorts in a Chinese index: its characters in pinyin, syllable by syllable
+    (闭环 'bi huan' before 变革 'bian ge'), anything else as it is, lowercase (MoSCoW → moscow)."""
+    if text not in _SPELLED:
+        from pypinyin import lazy_pinyin
+
+        _SPELLED[text] = " ".join(part.strip() for part in lazy_pinyin(text)).lower()
+    return _SPELLED[text]

@@ -104,8 +104,10 @@ def page_body(spec: PageSpec, pb: Playbook, directory_urls: bool = True,
     return f"# {md_inline(spec.title)}\n\n{body}\n{marker}\n"
 
 
-# The page marker above, which names the playbook: not part of what a page says.
-_MARKER = re.compile(r'<div class="luodi-page" hidden[^>]*></div>')
+# The page marker above, which names the playbook, and the names downloads are saved under
+# (the playbook's id in front): not part of what a page says.
+_MARKER = re.compile(r'<div class="luodi-page" hidden[^>]*></div>|\{: download="[^"]*" \}'
+                     r'| download="[^"]*"')
 
 
 def page_content(text: str) -> str:

@@ -2,24 +2,35 @@
 
 from __future__ import annotations
 
-from ..places import case_part_anchor
+from ..places import GLOSSARY_LETTERS, case_part_anchor, glossary_letter_anchor
+from ..text import spelled
 from .common import Context, bullet_list, h, heading, md, md_inline
 from .views import View, register
 
 
 def glossary(ctx: Context) -> str:
-    parts = []
-    for term in sorted(ctx.playbook.glossary, key=lambda t: t.term):
-        parts.append(heading(2, term.term, term.id, "luodi-term"))
-        parts.append(md(term.definition))
-        facts = []
-        english = [w for w in (term.english, *term.english_synonyms) if w]
-        if english:
-            facts.append(ctx.fact("english", ctx.join(md_inline(w) for w in english)))
-        if term.synonyms:
-            facts.append(ctx.fact("synonyms", ctx.join(md_inline(s) for s in term.synonyms)))
-        if facts:
-            parts.append(bullet_list(facts))
+    """The terms in pinyin order (验收确认书 under Y), a line of letters to jump to, and each
+    term as a short entry: its definition, then its English and its synonyms on one line."""
+    by_letter: dict[str, list] = {}
+    for term in sorted(ctx.playbook.glossary, key=lambda t: (spelled(t.term), t.term)):
+        first = spelled(term.term)[:1].upper()
+        by_letter.setdefault(first if "A" <= first <= "Z" else "#", []).append(term)
+    letters = [letter for letter in GLOSSARY_LETTERS if letter in by_letter]
+    parts = ['<p class="luodi-letters" data-search-exclude>' + " ".join(
+        f'<a href="#{glossary_letter_anchor(x)}">{h(x)}</a>' for x in letters) + "</p>"]
+    for letter in letters:
+        parts.append(heading(2, letter, glossary_letter_anchor(letter), "luodi-letter"))
+        for term in by_letter[letter]:
+            parts.append(heading(3, term.term, term.id, "luodi-term"))
+            parts.append(md(term.definition))
+            facts = []
+            english = [w for w in (term.english, *term.english_synonyms) if w]
+            if english:
+                facts.append(ctx.fact("english", ctx.join(md_inline(w) for w in english)))
+            if term.synonyms:
+                facts.append(ctx.fact("synonyms", ctx.join(md_inline(s) for s in term.synonyms)))
+            if facts:
+                parts.append(f'<p class="luodi-term-facts" markdown="1">{" · ".join(facts)}</p>')
     return "\n\n".join(parts) + "\n"
 
 
