@@ -270,19 +270,37 @@ def test_copy_link_buttons_give_stable_urls(browser, site_url):
         context.close()
 
 
-def test_copy_link_without_clipboard_shows_the_url(page, site_url):
+def test_copy_link_works_without_the_clipboard_api(page, site_url):
+    """An intranet host on plain HTTP has no Clipboard API: the link is copied by selection, and
+    only when that fails too is it shown to copy by hand."""
     page.add_init_script("Object.defineProperty(navigator, 'clipboard', {value: undefined})")
     page.goto(site_url + PHASE_URL)
+    page.evaluate("""() => document.addEventListener('copy', () => {
+        window.__copied = document.getSelection().toString() ||
+            (document.activeElement && document.activeElement.value); })""")
     shown = []
 
     def read(dialog):
         shown.append((dialog.type, dialog.default_value))
         dialog.dismiss()
 
-    page.once("dialog", read)
+    page.on("dialog", read)
+    url = f"{site_url}{PHASE_URL}#{MUSTS[0].id}"
     page.locator(f'[id="{MUSTS[0].id}"] .luodi-copy-link').click()
     page.wait_for_timeout(100)
-    assert shown == [("prompt", f"{site_url}{PHASE_URL}#{MUSTS[0].id}")]
+    assert page.evaluate("window.__copied") == url and shown == []
+    assert url in page.locator(".luodi-toast").text_content()
+    page.evaluate("() => { document.execCommand = () => false; }")  # copying refused
+    page.locator(f'[id="{MUSTS[0].id}"] .luodi-copy-link').click()
+    page.wait_for_timeout(100)
+    assert shown == [("prompt", url)]
+
+
+def test_an_item_shows_one_link_icon(page, site_url):
+    page.goto(site_url + PHASE_URL)
+    heading = page.locator(f'[id="{MUSTS[0].id}"]')
+    assert heading.locator(".luodi-copy-link").count() == 1
+    assert heading.locator(".headerlink").count() == 0
 
 
 # ---------------------------------------------------------------- renamed ids

@@ -164,3 +164,30 @@ def test_titles_and_tags_with_markup_characters_show_as_written(page, tmp_path):
         assert page.locator(".md-search-result__item b").count() == 0
     finally:
         stop()
+
+
+@pytest.mark.parametrize("how", ["paste", "ime"])
+def test_search_starts_on_paste_and_at_the_end_of_an_ime_composition(page, site_url, how):
+    """Text that arrives without a key released (pasted with the mouse, or committed by a Chinese
+    input method) is searched as well."""
+    page.goto(site_url + "standard/")
+    page.locator(".md-search__input").focus()
+    page.wait_for_timeout(300)
+    if how == "paste":  # what a paste from the context menu does: one input event, no key
+        page.evaluate("""() => { const box = document.querySelector('.md-search__input');
+            box.value = '验收确认书';
+            box.dispatchEvent(new InputEvent('input', {bubbles: true, inputType: 'insertFromPaste'}));
+        }""")
+    else:  # an IME: input events while composing, then compositionend
+        page.evaluate("""() => { const box = document.querySelector('.md-search__input');
+            box.dispatchEvent(new CompositionEvent('compositionstart', {bubbles: true}));
+            box.value = 'yanshou';
+            box.dispatchEvent(new InputEvent('input', {bubbles: true, isComposing: true}));
+            box.value = '验收确认书';
+            box.dispatchEvent(new CompositionEvent('compositionend', {bubbles: true, data: '验收确认书'}));
+        }""")
+    page.wait_for_function(
+        "() => { const m = document.querySelector('.md-search-result__meta');"
+        " return m && /符合条件/.test(m.textContent); }", timeout=15000)
+    links = page.eval_on_selector_all(".md-search-result__item", BEST_LINKS)
+    assert any("forms/acceptance-confirmation/" in link for link in links[:3]), links[:3]

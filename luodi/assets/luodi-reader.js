@@ -558,15 +558,28 @@
     box.luodiTimer = setTimeout(function () { box.classList.remove("luodi-toast-shown"); }, 4000);
   }
 
+  // The Clipboard API exists on HTTPS and localhost only; an intranet host on plain HTTP has
+  // none, where a selected text field and the copy command still work.
+  function copyBySelection(text) {
+    var field = make("textarea", { readonly: "", "aria-hidden": "true",
+      style: "position:fixed;top:0;left:-9999px;opacity:0" });
+    field.value = text;
+    document.body.appendChild(field);
+    field.select();
+    var copied = false;
+    try { copied = document.execCommand("copy"); } catch (e) { copied = false; }
+    field.remove();
+    return copied;
+  }
+
   function copyLink(url, L) {
+    function done() { toast(format(L["reader-copied"], { url: url })); }
     function fallback() {
-      // No clipboard (old browser, or not allowed): show the URL, selected, ready to copy.
-      window.prompt(L["reader-copy-prompt"], url);
+      if (copyBySelection(url)) done();
+      else window.prompt(L["reader-copy-prompt"], url);  // the last resort: copy it by hand
     }
-    if (navigator.clipboard && navigator.clipboard.writeText) {
-      navigator.clipboard.writeText(url).then(function () {
-        toast(format(L["reader-copied"], { url: url }));
-      }, fallback);
+    if (navigator.clipboard && navigator.clipboard.writeText && window.isSecureContext) {
+      navigator.clipboard.writeText(url).then(done, fallback);
     } else {
       fallback();
     }
@@ -614,8 +627,10 @@
       var button = copyButton(titleOf(el), base + "#" + el.id, L);
       var link = el.matches("li") ? el.querySelector(":scope > a") : el.querySelector(".headerlink");
       if (link && el.matches("li")) el.insertBefore(button, link.nextSibling);
-      else if (link) el.insertBefore(button, link);
-      else el.appendChild(button);
+      else if (link) {  // one link icon: the copy button takes the theme's ¶ place
+        el.insertBefore(button, link);
+        link.remove();
+      } else el.appendChild(button);
     });
     // Modules listed on a role page or handout: the course page's own URL.
     if (info.kind === "role" || info.kind === "handout") {
