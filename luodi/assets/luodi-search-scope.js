@@ -100,15 +100,14 @@
   result.insertBefore(group, result.firstChild);
 })();
 
-// The theme searches on each key released in the search box (and at the end of an input
-// method's composition): text pasted with the mouse, dropped, or filled in by the browser
-// changes the box without either. Every change that is not mid-composition is passed on as a
-// key; the theme ignores a value it has already seen.
+// The theme searches on each key released in the search box: text pasted with the mouse, or
+// committed by a Chinese input method (IME), changes the box without one. Every change that
+// is not mid-composition is passed on as one; the theme ignores a value it has already seen.
 (function () {
   "use strict";
   var input = document.querySelector(".md-search__input");
   if (!input) return;
-  input.addEventListener("input", function (event) {
-    if (!event.isComposing) input.dispatchEvent(new KeyboardEvent("keyup", { bubbles: true }));
-  });
+  function nudge() { input.dispatchEvent(new KeyboardEvent("keyup", { bubbles: true })); }
+  input.addEventListener("input", function (event) { if (!event.isComposing) nudge(); });
+  input.addEventListener("compositionend", nudge);
 })();
