@@ -264,6 +264,24 @@ def sample_project(tmp_path) -> Path:
     return make_project(tmp_path / "p", FIXTURES)
 
 
+def test_renaming_a_title_never_fails_a_strict_build(sample_project, tmp_path):
+    """A title's anchor (the theme makes one of the text) is not one of Luodi's: links use ids."""
+    site = tmp_path / "site"
+    assert build_site(sample_project, site).returncode == 0
+    listed = json.loads((site / "anchors.json").read_text("utf-8"))["pages"]
+    assert "准备阶段" not in listed["sample/phases/prep/"]  # the h1's, made of the title
+    assert "prep-team" in listed["sample/phases/prep/"]
+    phase = sample_project / "playbooks" / "sample" / "phases" / "prep.yaml"
+    phase.write_text(phase.read_text("utf-8").replace("title: 准备阶段", "title: 项目准备", 1),
+                     encoding="utf-8")
+    item = sample_project / "playbooks" / "sample" / "phases" / "prep.yaml"
+    item.write_text(item.read_text("utf-8").replace("title: 组建项目团队", "title: 组建团队", 1),
+                    encoding="utf-8")
+    done = build_site(sample_project, site)
+    assert done.returncode == 0, done.stderr
+    assert "is gone" not in done.stderr
+
+
 def test_removed_anchor_warns_and_fails_strict_until_an_alias_keeps_it(sample_project, tmp_path):
     site = tmp_path / "site"
     assert build_site(sample_project, site).returncode == 0

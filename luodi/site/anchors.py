@@ -1,17 +1,25 @@
 """The anchors of every page, published as anchors.json, and compared with the previous build's:
 a page or an anchor that is gone breaks the links trainers and readers keep, so each one is a
-warning (and fails `mkdocs build --strict`) until an alias keeps it."""
+warning (and fails `mkdocs build --strict`) until an alias keeps it.
+
+On the pages Luodi generates, the anchors kept are its own: object ids and section anchors,
+which never depend on a title. The theme's anchor of a page's title (准备阶段, _1) changes with
+the title and is not one: renaming a phase is never a broken link."""
 
 from __future__ import annotations
 
 import html as html_lib
 import json
 import logging
+import re
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
+from ..model import ID_PATTERN
 from .aliases import ID_ATTR
+
+STABLE = re.compile(ID_PATTERN)  # the anchors Luodi makes: ids, never titles
 
 log = logging.getLogger("mkdocs.plugins.luodi")
 ANCHORS_FILE = "anchors.json"
@@ -62,7 +70,10 @@ class Anchors:
         self.baseline = data
 
     def record(self, html: str, page) -> None:
-        self.anchors[page.url] = sorted(set(ID_ATTR.findall(html)))
+        ids = set(ID_ATTR.findall(html))
+        if (page.meta or {}).get("luodi"):  # a generated page: its stable anchors only
+            ids = {i for i in ids if STABLE.match(i)}
+        self.anchors[page.url] = sorted(ids)
 
     def pages(self, files) -> None:
         """The pages this build writes (a --dirty build renders only the changed ones)."""
@@ -110,9 +121,12 @@ class Anchors:
                 removed += 1
                 continue
             for anchor in sorted(set(ids) - current[target]):
+                old = html_lib.unescape(anchor)
+                hint = (f"a renamed item or module keeps its old anchor with 'aliases: [{old}]'"
+                        if STABLE.match(old) else
+                        f"keep it on the page that held it, e.g. with an empty "
+                        f"<span id=\"{old}\"></span> where the heading was")
                 log.warning("anchor '#%s' of page '%s' is gone since the previous build: links "
-                            "to it break (a renamed item or module keeps its old anchor with "
-                            "'aliases: [%s]')", html_lib.unescape(anchor), url,
-                            html_lib.unescape(anchor))
+                            "to it break (%s)", old, url, hint)
                 removed += 1
         return removed
