@@ -384,3 +384,39 @@ def test_a_raci_matrix_of_many_roles_is_one_table_per_phase_with_the_roles_invol
             assert re.findall(r"<td data-role=\"[^\"]*\">([A-Z]*)</td>", row) == [
                 item.raci_letters(r.id) for r in pb.roles if r.id in involved]
     assert "额外角色" not in text
+
+
+def test_maintainer_pages_are_apart_labelled_in_their_language_and_rank_below(default_site):
+    """Luodi's own guides and reference (in English) have a section of their own in the nav,
+    not mixed into the readers' pages, and search ranks them below reader content."""
+    import yaml as yaml_module
+
+    class Loader(yaml_module.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("", lambda loader, tag, node: None)
+    config = yaml_module.load((ROOT / "mkdocs.yml").read_text("utf-8"), Loader=Loader)
+    nav = {next(iter(entry)): next(iter(entry.values())) for entry in config["nav"]
+           if isinstance(entry, dict)}
+    section = nav["For maintainers (English)"]
+
+    def pages(entries) -> list[str]:
+        out = []
+        for entry in entries:
+            value = next(iter(entry.values()))
+            out += pages(value) if isinstance(value, list) else [value]
+        return out
+
+    maintainer = pages(section)
+    assert "reference/format.md" in maintainer and "guide/forking.md" in maintainer
+    assert "guide/readers.md" not in maintainer
+    for page in maintainer:
+        head = (ROOT / "docs" / page).read_text("utf-8").split("\n---\n", 1)[0]
+        assert re.search(r"search:\s*\n\s+boost: 0\.5", head), page
+
+
+def test_a_normal_build_does_not_list_the_pages_left_out_of_the_nav_by_design(tmp_path):
+    done = build_site(ROOT, tmp_path / "site")
+    assert done.returncode == 0, done.stderr
+    assert "not included in the" not in done.stdout + done.stderr
+    assert (tmp_path / "site" / "standard/roles/project-manager/handout/index.html").exists()

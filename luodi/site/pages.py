@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File
+from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils.meta import get_data
 
@@ -25,6 +25,7 @@ from ..render.pages import (
     playbook_nav,
     playbook_pages,
 )
+from ..render.views import VIEWS
 from .files import Published
 
 
@@ -56,7 +57,11 @@ class GeneratedPages:
                 text = page_markdown(spec, pb, config.use_directory_urls)
             except UnsafePage as exc:
                 raise PluginError(str(exc)) from None
-            published.add(File.generated(config, spec.src, content=text),
+            # A page outside the nav (a handout, a quiz sheet) is one by design: mkdocs need not
+            # list it at every build.
+            inclusion = (InclusionLevel.INCLUDED if VIEWS[spec.kind].nav
+                         else InclusionLevel.NOT_IN_NAV)
+            published.add(File.generated(config, spec.src, content=text, inclusion=inclusion),
                           f"the page of playbook '{pb.id}' that Luodi generates ({spec.src})")
             self.generated[spec.src] = (meta, text[len(front_matter(meta)):], spec.toc_depth)
 
