@@ -96,6 +96,27 @@ def _own_values(node: Node) -> dict:
     return out
 
 
+def _changed(old: dict, new: dict) -> dict[str, tuple[str, Node, list[str] | None]]:
+    """The fork's objects that are new (keys None) or whose own values differ (those keys)."""
+    out = {}
+    for obj_id, (kind, node) in new.items():
+        if obj_id not in old:
+            out[obj_id] = (kind, node, None)
+            continue
+        before, after = _own_values(old[obj_id][1]), _own_values(node)
+        keys = [k for k in after if before.get(k) != after[k]]
+        if keys:
+            out[obj_id] = (kind, node, keys)
+    return out
+
+
+def changes(parent: Playbook, fork: Playbook) -> dict[str, str]:
+    """Id → "added" or "changed", for what a fork adds to or changes in its parent (the fork's
+    pages mark them)."""
+    return {obj_id: "added" if keys is None else "changed"
+            for obj_id, (_, _, keys) in _changed(objects_by_id(parent), objects_by_id(fork)).items()}
+
+
 def diff(parent: Playbook, fork: Playbook) -> list[str]:
     """What the fork changes against its parent, object by object."""
     lines: list[str] = []
@@ -109,16 +130,13 @@ def diff(parent: Playbook, fork: Playbook) -> list[str]:
             lines.append(f"~ variable {var_id}: {_show(_var(before))} → {_show(_var(after))}"
                          f"  ({after.sources.get('value', after.source) if after else ''})")
     old, new = objects_by_id(parent), objects_by_id(fork)
-    for obj_id, (kind, node) in new.items():
-        if obj_id not in old:
+    for obj_id, (kind, node, keys) in _changed(old, new).items():
+        if keys is None:
             lines.append(f"+ {kind} {obj_id}  ({node.source})")
             continue
-        before = _own_values(old[obj_id][1])
-        after = _own_values(node)
-        changed = [k for k in after if before.get(k) != after[k]]
-        if changed:
-            lines.append(f"~ {kind} {obj_id}  ({node.source})")
-            lines += [f"    {k}: {_show(before.get(k))} → {_show(after[k])}" for k in changed]
+        before, after = _own_values(old[obj_id][1]), _own_values(node)
+        lines.append(f"~ {kind} {obj_id}  ({node.source})")
+        lines += [f"    {k}: {_show(before.get(k))} → {_show(after[k])}" for k in keys]
     for obj_id, (kind, node) in old.items():
         if obj_id not in new:
             lines.append(f"- {kind} {obj_id}  (was {node.source})")

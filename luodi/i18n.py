@@ -47,6 +47,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "must-count": "必须 {n} 项",
         "owner": "负责人",
         "item-more": "做法、证据与 RACI",
+        "fork-added": "本项目新增",
+        "fork-changed": "本项目修改",
         "extends": "（基于《{parent}》）",
         "door-employee": "查资料、做事情",
         "door-employee-hint": "在右上角搜索框输入关键词（支持拼音首字母和同义词），或从你的角色进入，查看你要执行或批准的检查项：",
@@ -355,6 +357,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "must-count": "{n} must",
         "owner": "Owner",
         "item-more": "how, evidence, RACI",
+        "fork-added": "added here",
+        "fork-changed": "changed here",
         "extends": " (based on {parent})",
         "door-employee": "Look it up, get it done",
         "door-employee-hint": "Type in the search box (pinyin initials and synonyms work too), or "

@@ -471,6 +471,8 @@ class Playbook(Node):
     forms: tuple[Form, ...] = field(default=(), metadata={"internal": True})
     # status.yaml beside playbook.yaml, if there is one: this project's own, never inherited.
     status: Status | None = field(default=None, metadata={"internal": True})
+    # A fork's objects that it adds to or changes in its parent: id → "added" | "changed".
+    changes: dict = field(default_factory=dict, compare=False, metadata={"internal": True})
 
     # Lookups by id (validated references always resolve; a KeyError means a bug, not bad input).
     # The indexes are built once per playbook: renderers look things up for every link, and a

@@ -198,3 +198,18 @@ def test_the_dashboard_draws_the_timeline(default_site):
     assert "<svg" in figure and figure.count('class="luodi-tl-planned"') == 4
     assert "luodi-tl-today" in figure and "luodi-tl-done" in figure
     assert "data-search-exclude" in figure
+
+
+def test_a_forks_pages_mark_what_it_added_or_changed(default_site):
+    body = article(page(default_site, "crm-rollout/phases/preparation"))
+
+    def block(item_id: str) -> str:
+        return body.split(f'id="{item_id}"', 1)[1].split("luodi-item-block", 1)[0]
+
+    assert '<span class="luodi-fork-badge luodi-fork-changed" data-search-exclude>本项目修改</span>' \
+        in block("assess-migration-difficulty")
+    assert "本项目新增" in block("crm-customer-data-owner")
+    assert "luodi-fork-badge" not in block("inventory-legacy-systems")  # inherited as it is
+    role = article(page(default_site, "crm-rollout/roles/business-analyst"))
+    assert "本项目修改" in role.split('id="assess-migration-difficulty"', 1)[1].split("</li>")[0]
+    assert "luodi-fork-badge" not in article(page(default_site, "standard/phases/preparation"))

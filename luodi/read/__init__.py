@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, errors
+from ..fork import changes
 from ..model import MAIN_FILE, Playbook, Source
 from .build import build_playbook, build_status
 from .check import check_playbook
@@ -101,6 +102,10 @@ def _load_playbooks(path: Path) -> Result:
         status = build_status(raw, diagnostics)
         result.playbooks[playbook.id] = dataclasses.replace(playbook, status=status) \
             if status is not None else playbook
+    for pb in list(result.playbooks.values()):  # what each fork adds or changes, for its pages
+        parent = result.playbooks.get(pb.extends)
+        if parent is not None:
+            result.playbooks[pb.id] = dataclasses.replace(pb, changes=changes(parent, pb))
     checked = {pb.id: check_playbook(pb, result.playbooks) + check_status(pb, result.playbooks)
                for pb in result.playbooks.values() if pb.id in complete}
     for playbook_id, found in checked.items():

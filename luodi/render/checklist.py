@@ -8,6 +8,7 @@ from .common import (
     Context,
     bullet_list,
     drift_notice,
+    fork_badge,
     h,
     heading,
     md,
@@ -138,7 +139,8 @@ def item_block(ctx: Context, phase: Phase, item: Item, level: int) -> str:
     it, the evidence, the RACI, the training and the tags open on demand and are all printed.
     The box says what the reader's filters need (its priority, the roles that execute or
     approve it)."""
-    summary = (f'<summary class="luodi-meta">{priority_badge(ctx, item.priority)} '
+    summary = (f'<summary class="luodi-meta">{priority_badge(ctx, item.priority)}'
+               f'{fork_badge(ctx, item.id)} '
                f'<span class="luodi-owner">{ctx.fact_html("owner", h(_role_title(ctx, item.owner)))}'
                f'</span> <span class="luodi-more">{h(ctx.t("item-more"))}</span></summary>')
     fields = [ctx.fact('evidence', md_inline(item.evidence)),

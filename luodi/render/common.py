@@ -186,6 +186,15 @@ def bullet_list(lines: list[str]) -> str:
     return "\n".join(f"- {line}" for line in lines)
 
 
+def fork_badge(ctx: Context, obj_id: str) -> str:
+    """On a fork's pages, what the fork added (本项目新增) or changed (本项目修改); '' else."""
+    change = ctx.playbook.changes.get(obj_id)
+    if not change:
+        return ""
+    return (f' <span class="luodi-fork-badge luodi-fork-{change}" data-search-exclude>'
+            f'{h(ctx.t("fork-" + change))}</span>')
+
+
 def priority_badge(ctx: Context, priority: str) -> str:
     return (f'<span class="luodi-badge luodi-priority-{priority}">'
             f"{h(ctx.t(priority))}</span>")

@@ -8,6 +8,7 @@ from .common import (
     Context,
     bullet_list,
     drift_notice,
+    fork_badge,
     h,
     heading,
     md,
@@ -76,7 +77,7 @@ def _item_line(ctx: Context, phase, item, letters: str) -> str:
     # Every item keeps its anchor on the role page (links to it never break); one folded away
     # opens when a link leads to it.
     return (f'<li class="luodi-role-item" id="{h(item.id)}">'
-            f'{priority_badge(ctx, item.priority)} '
+            f'{priority_badge(ctx, item.priority)}{fork_badge(ctx, item.id)} '
             f'<span class="luodi-raci-letters" title="RACI">{h(letters)}</span> '
             f"{ctx.item_html(phase, item)}"
             f'<span class="luodi-evidence">{ctx.fact_html("evidence", h(item.evidence))}'
