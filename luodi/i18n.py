@@ -47,6 +47,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "must-count": "必须 {n} 项",
         "owner": "负责人",
         "item-more": "做法、证据与 RACI",
+        "topics": "检查项主题",
+        "topics-intro": "检查项按主题（标签）归类：点击检查项上的标签即可来到这里，看同一主题的全部检查项。",
         "fork-added": "本项目新增",
         "fork-changed": "本项目修改",
         "extends": "（基于《{parent}》）",
@@ -357,6 +359,9 @@ CATALOG: dict[str, dict[str, str]] = {
         "must-count": "{n} must",
         "owner": "Owner",
         "item-more": "how, evidence, RACI",
+        "topics": "Checklist topics",
+        "topics-intro": "The checklist's items by topic (their tags): a tag on an item leads "
+                        "here, to every item on the same topic.",
         "fork-added": "added here",
         "fork-changed": "changed here",
         "extends": " (based on {parent})",

@@ -104,3 +104,35 @@ def test_the_roadmap_is_compact(browser, site_url, width):
     assert steps == len(STANDARD.phases)
     # A line or two per step on a phone, three steps a row on a wide screen.
     assert height / steps <= 70 if width == 390 else height <= -(-steps // 3) * 100, box
+
+
+def test_item_topics_are_links_and_priority_words_are_not_page_tags(default_site):
+    phase = STANDARD.phase("preparation")
+    item = next(i for i in phase.checklist if i.tags)
+    body = article(default_site, "standard/phases/preparation")
+    block = body.split(f'id="{item.id}"', 1)[1].split("luodi-item-block", 1)[0]
+    for tag in item.tags:
+        anchor = "topic-" + "-".join(re.findall(r"\w+", tag.lower()))
+        assert f'href="../../topics/#{anchor}">{tag}</a>' in block
+        topics = article(default_site, "standard/topics")
+        section = topics.split(f'id="{anchor}"', 1)[1].split("<h2", 1)[0]
+        assert f'href="../phases/preparation/#{item.id}"' in section
+    page = (default_site / "standard/phases/preparation/index.html").read_text("utf-8")
+    tags = re.findall(r'class="md-tag[^"]*"[^>]*>([^<]+)<', page.split("<article", 1)[1])
+    assert phase.title in tags
+    for word in ("必须", "应该", "可以", "本期不做"):
+        assert word not in tags
+
+
+def test_a_hostile_tag_stays_in_its_heading(tmp_path):
+    playbooks = tmp_path / "playbooks"
+    shutil.copytree(FIXTURES / "sample", playbooks / "sample")
+    phase = playbooks / "sample" / "phases" / "prep.yaml"
+    phase.write_text(phase.read_text("utf-8").replace("tags: [团队]",
+                     'tags: ["团队 } {#evil .x}", "<b>粗</b>"]'), encoding="utf-8")
+    site = tmp_path / "site"
+    done = build_site(make_project(tmp_path / "p", playbooks), site)
+    assert done.returncode == 0, done.stderr
+    topics = (site / "sample" / "topics" / "index.html").read_text("utf-8")
+    assert 'id="evil"' not in topics and "<b>粗</b>" not in topics
+    assert "团队 } &#123;#evil .x}" in topics and "&lt;b&gt;粗&lt;/b&gt;" in topics

@@ -15,6 +15,7 @@ from . import (  # noqa: F401  (imported for the views they register, in this or
     kpis,
     risks,
     reference,
+    topics,
     tags,
     status,
     indexes,

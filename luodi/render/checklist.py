@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..model import PRIORITIES, RACI_LETTERS, Item, Phase
-from ..places import priority_anchor
+from ..places import priority_anchor, topic_anchor
 from .common import (
     Context,
     bullet_list,
@@ -169,13 +169,13 @@ def _role_title(ctx: Context, role_id: str) -> str:
 
 
 def _tag_md(ctx: Context, tag: str) -> str:
-    return md_inline(tag)
+    """An item's topic, a link to every item of the playbook on it."""
+    return f"[{md_inline(tag)}]({ctx.md_link(ctx.path('topics'), topic_anchor(tag))})"
 
 
 def _tags(ctx: Context, phase: Phase) -> tuple[str, ...]:
-    """The phase, and the priorities its items have."""
-    present = {item.priority for item in phase.checklist}
-    return (phase.title, *(ctx.t(p) for p in PRIORITIES if p in present))
+    """The phase (a priority's word alone, 可以 or 应该, says nothing as a tag)."""
+    return (phase.title,)
 
 
 register(View("phase", "phase", render, title=lambda ctx, phase: phase.title, tags=_tags,
