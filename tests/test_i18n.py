@@ -30,7 +30,7 @@ def test_every_label_used_in_the_code_exists():
                 "state-": ("todo", "doing", "done", "blocked", "n/a", "unsigned"),
                 "gate-": ("met", "not-met"), "col-state-": ("done", "doing", "blocked", "todo"),
                 "col-": tuple(RACI_LETTERS), "material-": MATERIAL_KINDS,
-                "filter-": ("priority", "role", "state")}
+                "filter-": ("priority", "role", "state"), "fork-": ("added", "changed")}
     keys = {k for k in used if not k.endswith("-")}
     keys |= {p + v for p in used if p.endswith("-") for v in composed[p]}
     missing = sorted(k for k in keys if k not in CATALOG["en"])

@@ -21,5 +21,7 @@ def render(ctx: Context) -> str:
     return "\n\n".join(parts) + "\n"
 
 
+# A listing of links, like the tag page: kept out of search, where the items themselves are.
 register(View("topics", "playbook", lambda ctx, _: render(ctx), title=lambda ctx, _: ctx.t("topics"),
-              nav="more", when=lambda pb, _: any(item.tags for _, item in pb.items())))
+              nav="more", when=lambda pb, _: any(item.tags for _, item in pb.items()),
+              front=(("search", {"exclude": True}),)))
