@@ -4,13 +4,12 @@ there changes a figure of the method it comes from."""
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from pathlib import Path
 
 import pytest
+from test_default_playbook import text_of
 
-from luodi.fields import walk
 from luodi.read import load_playbooks
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,17 +22,9 @@ def teaching_text(lesson) -> str:
 
 
 def all_text() -> str:
-    parts = []
-    for node in walk(PB):
-        for f in dataclasses.fields(node):
-            value = getattr(node, f.name)
-            if isinstance(value, str):
-                parts.append(value)
-            elif isinstance(value, list):
-                parts.extend(v for v in value if isinstance(v, str))
     # Spaces between a number and its unit are a matter of typography, not of the figure.
     return re.sub(r"(?<=[\d%])\s+(?=[\u4e00-\u9fff%])|(?<=[\u4e00-\u9fff])\s+(?=\d)", "",
-                  "\n".join(parts))
+                  text_of(PB))
 
 
 def test_every_lesson_teaches_with_a_duration_and_most_have_questions():

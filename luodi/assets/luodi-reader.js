@@ -83,15 +83,19 @@
 
   // ------------------------------------------------------------------ saved ticks
 
-  function loadTicks(playbook) {
+  // One saved object of the reader's (their ticks, their answers): {} when there is none, or
+  // when what is there is not an object.
+  function loadSaved(key, field) {
     try {
-      var data = JSON.parse(localStorage.getItem(PREFIX + playbook) || "null");
-      var items = data && data.items;
-      return items && typeof items === "object" && !Array.isArray(items) ? items : {};
+      var data = JSON.parse(localStorage.getItem(key) || "null");
+      var value = data && data[field];
+      return value && typeof value === "object" && !Array.isArray(value) ? value : {};
     } catch (e) {
       return {};
     }
   }
+
+  function loadTicks(playbook) { return loadSaved(PREFIX + playbook, "items"); }
 
   function saveTicks(playbook, items) {  // throws when the browser refuses storage
     var sorted = {};
@@ -682,15 +686,7 @@
 
   var QUIZ_PREFIX = "luodi:quiz:";  // a playbook id has no colon: never a playbook's ticks
 
-  function loadAnswers(playbook) {
-    try {
-      var data = JSON.parse(localStorage.getItem(QUIZ_PREFIX + playbook) || "null");
-      var answers = data && data.answers;
-      return answers && typeof answers === "object" && !Array.isArray(answers) ? answers : {};
-    } catch (e) {
-      return {};
-    }
-  }
+  function loadAnswers(playbook) { return loadSaved(QUIZ_PREFIX + playbook, "answers"); }
 
   function setupQuestions(info) {
     var questions = document.querySelectorAll("details.luodi-question[data-question]");
