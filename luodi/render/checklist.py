@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..exports.common import role_title
 from ..model import PRIORITIES, RACI_LETTERS, Item, Phase
 from ..places import priority_anchor, topic_anchor
 from .common import (
@@ -89,7 +90,7 @@ def filters(ctx: Context, phase: Phase) -> str:
     return ('<div class="luodi-filters" hidden data-search-exclude role="group" '
             f'aria-label="{h(ctx.t("filter-label"))}">'
             + select("priority", [(p, ctx.t(p)) for p in PRIORITIES if p in present])
-            + select("role", [(r, _role_title(ctx, r)) for r in roles])
+            + select("role", [(r, role_title(ctx.playbook, r)) for r in roles])
             + select("state", [("open", ctx.t("filter-open")), ("done", ctx.t("filter-done"))])
             + '<span class="luodi-filter-count" aria-live="polite"></span></div>')
 
@@ -141,7 +142,7 @@ def item_block(ctx: Context, phase: Phase, item: Item, level: int) -> str:
     approve it)."""
     summary = (f'<summary class="luodi-meta">{priority_badge(ctx, item.priority)}'
                f'{fork_badge(ctx, item.id)} '
-               f'<span class="luodi-owner">{ctx.fact_html("owner", h(_role_title(ctx, item.owner)))}'
+               f'<span class="luodi-owner">{ctx.fact_html("owner", h(role_title(ctx.playbook, item.owner)))}'
                f'</span> <span class="luodi-more">{h(ctx.t("item-more"))}</span></summary>')
     fields = [ctx.fact('evidence', md_inline(item.evidence)),
               ctx.t("labelled", label="**RACI**", value=raci_line(ctx, item))]
@@ -161,11 +162,6 @@ def item_block(ctx: Context, phase: Phase, item: Item, level: int) -> str:
     return (f'<div class="luodi-item-block" data-priority="{h(item.priority)}" '
             f'data-roles="{h(own)}" markdown="1">\n\n'
             + "\n\n".join(p for p in parts if p) + "\n\n</div>")
-
-
-def _role_title(ctx: Context, role_id: str) -> str:
-    role = ctx.playbook.index["role"].get(role_id)
-    return role.title if role else role_id
 
 
 def _tag_md(ctx: Context, tag: str) -> str:
