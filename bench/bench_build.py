@@ -100,6 +100,8 @@ def _suffix_value(tp, f, value, sfx: str, title_sfx: str, refs: set[str]):
         return [_suffix_value(item_tp, f, v, sfx, title_sfx, refs) for v in value]
     if dataclasses.is_dataclass(tp):
         return _suffix_data(tp, value, sfx, title_sfx, refs)
+    if typing.get_origin(tp) is dict and f.metadata.get("ref") in refs:  # ids as keys (parties)
+        return {key + sfx: v for key, v in value.items()}
     if isinstance(value, str) and value and (
             f.metadata.get("pattern") == ID_PATTERN or f.metadata.get("ref") in refs):
         return value + sfx
@@ -320,8 +322,18 @@ def write_projects(base: Path, playbooks: Path, features: list[str] = (),
     macros_entry = next((e for e in config.get("plugins", []) if plugin_name(e) == "macros"),
                         "macros")
     options = dict(macros_entry["macros"] or {}) if isinstance(macros_entry, dict) else {}
-    # The default module, main.py, is absent here: mkdocs-macros then goes on without one.
+    # The default module, main.py, holds only stand-ins for Luodi's macros, which the
+    # hand-written pages call (tag_index() …): each gives nothing, so that C measures what
+    # mkdocs-macros costs by itself.
     options.pop("module_name", None)
+    from luodi.render.embed import macro_functions
+
+    names = sorted([*macro_functions({}, lambda: "index.md", True), "format_reference",
+                    "diagnostic_codes"])
+    (c / "main.py").write_text(
+        "def define_env(env):\n"
+        f"    for name in {names!r}:\n"
+        "        env.macro(lambda *args, **kwargs: '', name)\n", encoding="utf-8")
     cfg_c = dict(cfg_b, docs_dir=str(b / "docs"), plugins=[*cfg_b["plugins"],
                                                            {"macros": options}])
     write_config(cfg_c, c / "mkdocs.yml")

@@ -433,7 +433,7 @@ class Form(Node):
                                    "{sponsor: 甲方（客户）, project-manager: 乙方（实施方）}.",
                                    default={}, ref="role")
     page_header: str = spec("Id of a field whose value heads every printed page, e.g. the "
-                            "contract number.", default="")
+                            "contract number.", default="", pattern=ID_PATTERN)
     notes: list[str] = spec("Clauses printed above the signatures (responsibility boundaries).",
                             default=[])
     aliases: list[str] = spec("Former ids of this form.", default=[], pattern=ID_PATTERN)
