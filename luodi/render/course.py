@@ -126,8 +126,8 @@ def material_target(ctx: Context, material: Material) -> tuple[str, str]:
         return f'href="{_site_href(ctx, url)}"', ""
     if material.form and material.form in ctx.playbook.index["form"]:
         form = ctx.playbook.index["form"][material.form]
-        word = site_path(ctx.playbook, EXPORTS["form"], form, "docx") if "form" in EXPORTS else ""
-        return f'href="{ctx.href(ctx.path("form", form.id))}"', download(word) if word else ""
+        word = site_path(ctx.playbook, EXPORTS["form"], form, "docx")
+        return f'href="{ctx.href(ctx.path("form", form.id))}"', download(word)
     if material.export in EXPORTS:
         export = EXPORTS[material.export]
         return download(site_path(ctx.playbook, export, None, export.formats[0])), ""

@@ -53,9 +53,20 @@ def _walk(pb: Playbook):
         yield from pages("project", obj)
 
 
-def page_sources(pb: Playbook) -> set[str]:
+# By playbook (the object itself, which is immutable): course pages ask once per material link,
+# and a walk over every page for each of them grew with the square of the playbook's size.
+_SOURCES: dict[int, tuple[Playbook, frozenset[str]]] = {}
+
+
+def page_sources(pb: Playbook) -> frozenset[str]:
     """The source paths of a playbook's generated pages, without rendering them."""
-    return {page_path(pb, view.kind, object_id(obj)) for view, obj in _walk(pb)}
+    known = _SOURCES.get(id(pb))
+    if known is None or known[0] is not pb:
+        if len(_SOURCES) > 256:  # playbooks of earlier `mkdocs serve` builds
+            _SOURCES.clear()
+        known = _SOURCES[id(pb)] = (pb, frozenset(
+            page_path(pb, view.kind, object_id(obj)) for view, obj in _walk(pb)))
+    return known[1]
 
 
 def playbook_pages(pb: Playbook) -> list[PageSpec]:
