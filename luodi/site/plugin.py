@@ -28,6 +28,7 @@ from .downloads import Downloads
 from .files import Published
 from .pages import GeneratedPages, MacroErrors
 from .reader import Reader
+from .rebuild import Rebuild
 from .search import Search
 from .serve import Serve
 from .work import Work
@@ -45,6 +46,7 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         # Kept for the life of the process (every rebuild of `mkdocs serve`).
         self.serve = Serve(command)
         self.downloads = Downloads()
+        self.rebuild = Rebuild(enabled=command == "serve")
         self._new_build()
 
     def _new_build(self) -> None:
@@ -94,6 +96,7 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         self.reader.configure(config)
         self.aliases.configure(self.playbooks)
         self.anchors.load_baseline(config, self.config.anchors_baseline)
+        self.rebuild.start(config)
         return config
 
     def on_files(self, files: Files, config) -> Files:
@@ -105,6 +108,11 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         self.work.start(here=self.serve.jobs_here() or not downloads)
         self.reader.add_files(published, config, self.search.engine)
         return files
+
+    @event_priority(-100)  # last: the nav as the theme will show it
+    def on_nav(self, nav, config, files):
+        self.rebuild.nav(nav, config)
+        return nav
 
     def on_serve(self, server, config, builder):
         self.serve.started(server, self.playbook_root(config),
@@ -119,6 +127,7 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
     @event_priority(-100)  # last: after mkdocs-macros rendered the page
     def _on_page_markdown_macro_errors(self, markdown, page, config, files):
         self.macro_errors.raise_for(page, config)
+        self.rebuild.page_markdown(page, config, files)
         return markdown
 
     on_page_markdown = CombinedEvent(_on_page_markdown_check, _on_page_markdown_macro_errors)
@@ -126,6 +135,7 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
     @event_priority(50)  # before Material's search plugin reads the page
     def on_page_context(self, context, page, config, nav):
         self.search.page_context(page)
+        self.rebuild.page_context(page, config)
         return context
 
     def on_page_content(self, html, page, config, files):
@@ -139,6 +149,7 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
     def on_env(self, env, config, files):
         self.downloads.write(self.work)  # just before mkdocs copies files into the site
         self.anchors.pages(files)
+        self.rebuild.env(env)
         return env
 
     def on_post_page(self, output, page, config):
@@ -154,6 +165,7 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         self.downloads.close()
         self.aliases.write_redirects(config)
         self.anchors.finish(config, self.aliases.redirected(config.use_directory_urls))
+        self.rebuild.report()
 
 
 def _nav_titles(nav) -> list[str]:
