@@ -111,27 +111,39 @@ def key_hash(key: str) -> int:
     return h
 
 
-def vocabulary(docs: Iterable[dict], separator: str) -> tuple[list[str], list[str]]:
+def vocabulary(docs: Iterable[dict], separator: str,
+               memo: ShardMemo | None = None) -> tuple[list[str], list[str]]:
     """The index's Chinese words (as jieba cut them, up to the worker's longest) and its English
     tokens: what the worker gathers from a whole index before its first query."""
     split = re.compile(separator)
     words: set[str] = set()
     tokens: set[str] = set()
-    seen: set[str] = set()  # words as written: the same ones come back in every copy
     for doc in docs:
-        title, text = decode(doc.get("title", "")), decode(doc.get("text", ""))
-        for word in split.split(f"{title} {text}"):
-            if word in seen:
-                continue
-            seen.add(word)
-            w = normalize(word.strip())
-            if 1 < len(w) <= _MAX_WORD and _HAN.search(w):
-                words.add(w)
-        tags = " ".join(tag_field(t) for t in doc.get("tags") or ())
-        for field in (normalize(title_text(doc.get("title", ""))), tags,
-                      text_field(doc.get("text", ""))):
-            tokens.update(_ASCII_TOKEN.findall(field))
+        key = (doc.get("title", ""), doc.get("text", ""), tuple(doc.get("tags") or ()))
+        if memo is None:
+            found_words, found_tokens = _doc_vocabulary(key, split)
+        else:
+            found_words, found_tokens = memo.vocabulary_of(
+                key, lambda key=key: _doc_vocabulary(key, split))
+        words |= found_words
+        tokens |= found_tokens
+    if memo is not None:
+        memo.vocabulary_done()
     return sorted(words), sorted(tokens)
+
+
+def _doc_vocabulary(doc: tuple, split: re.Pattern) -> tuple[set[str], set[str]]:
+    title, text, tags = doc
+    words: set[str] = set()
+    tokens: set[str] = set()
+    for word in set(split.split(f"{decode(title)} {decode(text)}")):
+        w = normalize(word.strip())
+        if 1 < len(w) <= _MAX_WORD and _HAN.search(w):
+            words.add(w)
+    tag_text = " ".join(tag_field(t) for t in tags)
+    for field in (normalize(title_text(title)), tag_text, text_field(text)):
+        tokens.update(_ASCII_TOKEN.findall(field))
+    return words, tokens
 
 
 def _compact(records: list[dict], pages: dict[str, dict]) -> list[dict]:
@@ -178,10 +190,13 @@ def lexicon(words: Iterable[str], tokens: Iterable[str], extras: dict) -> set[st
 class _Finder:
     """Which words of a set occur in a text, as parts of it (确认书 in 验收确认书)."""
 
-    def __init__(self, words: set[str]):
+    def __init__(self, words: set[str], memo: ShardMemo | None = None):
         self.words = words
         self.prefixes = {w[:n] for w in words for n in range(1, len(w) + 1)}
         self.known: dict[str, set[str]] = {}  # titles and tags come back in every section
+        self.memo = memo
+        if memo is not None:
+            memo.next_run(words)
 
     def cached(self, text: str) -> set[str]:
         """The words' keys and the keys of pairs of characters (keys()) of a short text."""
@@ -190,8 +205,21 @@ class _Finder:
             found = self.known[text] = self(text) | keys(text)
         return found
 
+    def in_text(self, text: str) -> set[str]:
+        """The keys of a group's text (as the worker makes its field): its pairs of characters
+        and its words."""
+        if self.memo is None:
+            body = text_field(text)
+            return keys(body) | self(body)
+        body, pairs = self.memo.text_keys(text)
+        return pairs | self(body)
+
     def __call__(self, text: str) -> set[str]:
         """The words' keys (WORD + word)."""
+        if self.memo is not None:
+            found = self.memo.words_in(text)
+            if found is not None:
+                return set(found)
         found = set()
         prefixes, words = self.prefixes, self.words
         for i in range(len(text)):
@@ -200,16 +228,81 @@ class _Finder:
                 if text[i:j] in words:
                     found.add(WORD + text[i:j])
                 j += 1
+        if self.memo is not None:
+            self.memo.found[text] = frozenset(found)
         return found
 
 
-def shard(index: dict) -> tuple[dict, dict[str, str]]:
+class ShardMemo:
+    """What shard() found in each text, kept for its next run (`mkdocs serve` rebuilds): a text
+    that did not change is not scanned again. When the lexicon changed, a remembered text is
+    checked for the words that came and drops those that went; the files are the same as
+    without the memory (tests/test_search_shards.py compares them)."""
+
+    MAX_NEW_WORDS = 2_000  # more new words than this: scanning every text again is as quick
+
+    def __init__(self):
+        self.lexicon: set[str] = set()
+        self.found: dict[str, frozenset[str]] = {}  # text → the lexicon's word keys in it
+        self.previous: dict[str, frozenset[str]] = {}
+        self.vocab: dict[tuple, tuple[set[str], set[str]]] = {}  # a document's words, tokens
+        self.vocab_previous: dict[tuple, tuple[set[str], set[str]]] = {}
+        self.added: set[str] = set()
+        self.removed: set[str] = set()
+        self.texts: dict[str, tuple[str, frozenset[str]]] = {}  # a text's field and keys()
+        self.texts_previous: dict[str, tuple[str, frozenset[str]]] = {}
+
+    def next_run(self, lexicon: set[str]) -> None:
+        self.previous, self.found = self.found, {}
+        self.texts_previous, self.texts = self.texts, {}
+        self.added, self.removed = lexicon - self.lexicon, {WORD + w for w in
+                                                            self.lexicon - lexicon}
+        if len(self.added) > self.MAX_NEW_WORDS:
+            self.previous = {}
+        self.lexicon = set(lexicon)
+
+    def words_in(self, text: str) -> frozenset[str] | None:
+        found = self.found.get(text)
+        if found is not None:
+            return found
+        found = self.previous.get(text)
+        if found is None:
+            return None
+        if self.added or self.removed:
+            found = frozenset((found - self.removed)
+                              | {WORD + w for w in self.added if w in text})
+        self.found[text] = found
+        return found
+
+    def text_keys(self, text: str) -> tuple[str, frozenset[str]]:
+        found = self.texts.get(text) or self.texts_previous.get(text)
+        if found is None:
+            body = text_field(text)
+            found = (body, frozenset(keys(body)))
+        self.texts[text] = found
+        return found
+
+    def vocabulary_of(self, key: tuple, make) -> tuple[set[str], set[str]]:
+        found = self.vocab.get(key)
+        if found is None:
+            found = self.vocab_previous.get(key)
+            if found is None:
+                found = make()
+            self.vocab[key] = found
+        return found
+
+    def vocabulary_done(self) -> None:
+        self.vocab_previous, self.vocab = self.vocab, {}
+
+
+def shard(index: dict, memo: ShardMemo | None = None) -> tuple[dict, dict[str, str]]:
     """search_index.json without its documents, and the shard files (path under search/ → JSON
-    text). The index is the one Luodi's worker reads (search.enrich_index)."""
+    text). The index is the one Luodi's worker reads (search.enrich_index). `memo`: what an
+    earlier run found in each text, to be used and kept up to date."""
     config = index.get("config", {})
     docs = fold_headings(list(index.get("docs", [])))
     pages = _pages(docs)
-    words, tokens = vocabulary(docs, config.get("separator", r"[\s\-]+"))
+    words, tokens = vocabulary(docs, config.get("separator", r"[\s\-]+"), memo)
     by_text: dict[str, list[dict]] = {}
     for doc in docs:
         by_text.setdefault(doc.get("text", ""), []).append(
@@ -218,15 +311,14 @@ def shard(index: dict) -> tuple[dict, dict[str, str]]:
     # changed are next to each other, and a query finds them in few files.
     groups = dict(sorted(by_text.items(), key=lambda g: (
         normalize(title_text(g[1][0].get("title", ""))), g[1][0].get("location", ""))))
-    find = _Finder(lexicon(words, tokens, config.get("luodi", {})))
+    find = _Finder(lexicon(words, tokens, config.get("luodi", {})), memo)
     # Where each key is: in a record's title or tags, and in the group's text.
     in_titles: dict[str, list[int]] = {}
     in_texts: dict[str, list[int]] = {}
     heads = _Packer(HEAD_BYTES)
     texts = _Packer(TEXT_BYTES)
     for number, (text, records) in enumerate(groups.items()):
-        body = text_field(text)
-        for key in keys(body) | find(body):
+        for key in find.in_text(text):
             in_texts.setdefault(key, []).append(number)
         fields = {normalize(title_text(r.get("title", ""))) for r in records}
         fields.update(tag_field(tag) for r in records for tag in r.get("tags") or ())

@@ -21,6 +21,7 @@ from ..diagnostics import errors, ignorable
 from ..extensions import ExtensionError, load_extensions
 from ..model import Playbook
 from ..read import load_playbooks
+from ..search_shards import ShardMemo
 from .aliases import Aliases
 from .anchors import Anchors
 from .config import LuodiConfig
@@ -47,6 +48,7 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         self.serve = Serve(command)
         self.downloads = Downloads()
         self.rebuild = Rebuild(enabled=command == "serve")
+        self.shard_memo = ShardMemo() if command == "serve" else None
         self._new_build()
 
     def _new_build(self) -> None:
@@ -92,7 +94,8 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         self.load(config)
         self.nav_titles = _nav_titles(config.nav)  # hand-written pages' names, for pinyin
         self.pages.configure(self.playbooks, config, self.config.nav)
-        self.search.configure(config, self.config.search, self.config.search_shards)
+        self.search.configure(config, self.config.search, self.config.search_shards,
+                              self.shard_memo)
         self.reader.configure(config)
         self.aliases.configure(self.playbooks)
         self.anchors.load_baseline(config, self.config.anchors_baseline)

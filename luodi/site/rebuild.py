@@ -72,8 +72,10 @@ class Rebuild:
         self.templates = _Memo()
         self.config_key = ""
         self.nav_keys: dict[str, str] = {}  # page URL → the nav it shows
+        self.unlisted_nav: str | None = None  # the nav a page outside it shows
         self.convert = True  # whether a page's Markdown alone decides its HTML
         self._wrapped_index = None
+        self.converted: list[str] = []  # this build's pages converted again (for `serve -v`)
 
     # -- per build
 
@@ -86,18 +88,20 @@ class Rebuild:
         self.config_key = _digest(_config_inputs(config))
         self.convert = not any(str(e) in _READS_FILES for e in config.markdown_extensions)
         self._wrapped_index = None
+        self.converted = []
 
     def nav(self, nav, config) -> None:
         """The nav each page shows (with Material's navigation.prune, only part of it)."""
         if not self.enabled:
             return
-        self.nav_keys = _nav_keys(nav, config)
+        self.nav_keys, self.unlisted_nav = _nav_keys(nav, config)
 
     def report(self) -> None:
         if self.enabled and (self.markdown.hits or self.templates.hits):
             log.info("luodi: rebuilt %d of %d pages (%d converted, %d indexed)",
                      self.templates.misses, self.templates.hits + self.templates.misses,
                      self.markdown.misses, self.search.misses)
+            log.debug("luodi: converted again: %s", ", ".join(self.converted))
 
     # -- Markdown to HTML
 
@@ -120,6 +124,7 @@ class Rebuild:
                     page.links_to_anchors = {files.get_file_from_path(src): dict(found_links)
                                              for src, found_links in links.items()}
                 return
+            self.converted.append(page.file.src_uri)
             looked_up: dict[str, str | None] = {}
             with _Warnings() as warned, _LookUps(files, looked_up):
                 convert(config, files)
@@ -193,7 +198,7 @@ class Rebuild:
         page = context.get("page")
         if page is None or not hasattr(page, "file") or set(context) - _CONTEXT:
             return None  # 404.html, sitemap.xml, or a context this module does not know
-        nav = self.nav_keys.get(page.url)
+        nav = self.nav_keys.get(page.url, self.unlisted_nav)
         if nav is None:
             return None
         try:
@@ -305,8 +310,9 @@ def _nav_item(item) -> tuple:
             _stable({k: meta[k] for k in ("icon", "subtitle", "status") if k in meta}))
 
 
-def _nav_keys(nav, config) -> dict[str, str]:
-    """For each page's URL, a key of the nav the theme shows on that page.
+def _nav_keys(nav, config) -> tuple[dict[str, str], str | None]:
+    """For each page's URL, a key of the nav the theme shows on that page; and the key of
+    the nav on a page that is not in it (a handout).
 
     Material with navigation.prune and without navigation.tabs shows the top level, the
     children of top-level sections (navigation.sections), and the children of each section
@@ -337,18 +343,17 @@ def _nav_keys(nav, config) -> dict[str, str]:
 
     keys: dict[str, str] = {}
     try:
-        if not pruned:
-            whole = _digest(shown(nav.items, 1, ()))
-            return {page.url: _digest((whole, page.url)) for page in nav.pages}
+        unlisted = _digest(shown(nav.items, 1, ()))
         for page in nav.pages:
             path, parent = [], page.parent
-            while parent is not None:
+            while pruned and parent is not None:
                 path.append(parent)
                 parent = parent.parent
-            keys[page.url] = _digest((shown(nav.items, 1, path), page.url))
+            keys[page.url] = _digest((shown(nav.items, 1, path) if pruned else unlisted,
+                                      page.url))
     except _Unstable:
-        return {}
-    return keys
+        return {}, None
+    return keys, unlisted
 
 
 def _same_links(looked_up: dict[str, str | None], files: Files) -> bool:

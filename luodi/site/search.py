@@ -20,7 +20,7 @@ from pathlib import Path
 from ..browser import ASSET_DIR, PAGEFIND_WORKER, SEARCH_WORKER
 from ..model import Playbook
 from ..search import enrich_index, label_titles, page_holders, search_extras
-from ..search_shards import SHARD_DIR, shard
+from ..search_shards import SHARD_DIR, ShardMemo, shard
 from . import pagefind
 from .work import Work
 
@@ -55,13 +55,16 @@ class Search:
         self.job: int | None = None  # the search extras' job (Luodi's worker)
         self.holders: dict | None = None  # Pagefind: which playbooks hold each page
         self.shards = "auto"  # Luodi's worker: search_shards
+        self.memo: ShardMemo | None = None  # under `mkdocs serve`: what the last split found
 
-    def configure(self, config, engine: str, shards: str = "auto") -> None:
+    def configure(self, config, engine: str, shards: str = "auto",
+                  memo: ShardMemo | None = None) -> None:
         """The engine of this build. Pagefind fetches its index over HTTP, which a site opened
         from the file system (the offline build) does not have: there Luodi's worker, which
         reads the index from a script, answers instead."""
         self.engine = engine
         self.shards = "never" if offline_enabled(config) else shards
+        self.memo = memo
         self.pagefind_binary = None
         self.pagefind_skip = set()
         self.job = None
@@ -135,7 +138,7 @@ class Search:
             data = enrich_index(json.loads(index.read_text(encoding="utf-8")), extras)
             text = _dumps(data)
             if self.shards == "always" or (self.shards == "auto" and too_big_for_one_file(text)):
-                data, files = shard(data)
+                data, files = shard(data, self.memo)
                 _write_shards(index.parent, files)
                 log.info("search: index split into %d files (search/%s/)", len(files), SHARD_DIR)
         else:
