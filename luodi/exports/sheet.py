@@ -7,6 +7,7 @@ quote prefix), and no control character reaches the XML of an xlsx file.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import zipfile
 
@@ -74,15 +75,25 @@ _XLSX_WRAP = {2, 9, 10}
 def checklist_xlsx(playbook: Playbook, phase: Phase | None = None) -> bytes:
     """An Excel workbook (of one phase, or of every phase): bold header row, auto filter,
     header frozen (panes at A2)."""
+    what = f"{phase.title} · " if phase else ""
+    title = f"{playbook.title} · {what}{label(playbook.language, 'checklist')}"
+    return _xlsx(tuple(tuple(row) for row in _cells(playbook, phase)),
+                 label(playbook.language, "checklist"), title)
+
+
+# A workbook is a function of its cells and titles alone, and openpyxl takes most of the time
+# of a site's downloads: under `mkdocs serve` the phases an edit did not touch are not made
+# again.
+@functools.lru_cache(maxsize=512)
+def _xlsx(cells: tuple[tuple[str, ...], ...], sheet_title: str, title: str) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.xml.functions import tostring
 
-    cells = _cells(playbook, phase)
     book = Workbook()
     sheet = book.active
-    sheet.title = clean(label(playbook.language, "checklist"))[:31] or "checklist"
+    sheet.title = clean(sheet_title)[:31] or "checklist"
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDDDDD")
     top, wrap = Alignment(vertical="top"), Alignment(vertical="top", wrap_text=True)
     for r, row in enumerate(cells, 1):
@@ -103,8 +114,7 @@ def checklist_xlsx(playbook: Playbook, phase: Phase | None = None) -> bytes:
     sheet.print_title_rows = "1:1"
     sheet.page_setup.orientation = "landscape"
     props = book.properties
-    what = f"{phase.title} · " if phase else ""
-    props.title = clean(f"{playbook.title} · {what}{label(playbook.language, 'checklist')}")
+    props.title = clean(title)
     props.creator = props.lastModifiedBy = "Luodi"
     props.created = props.modified = FIXED_TIME
     buffer = io.BytesIO()

@@ -178,7 +178,10 @@ class Rebuild:
         get_template = env.get_template
 
         def get_page_template(name, *args, **kwargs):
-            return _Template(get_template(name, *args, **kwargs), name, self)
+            template = get_template(name, *args, **kwargs)
+            # mkdocs asks for a page's template by its name alone; a template's own includes
+            # and imports name their parent.
+            return template if args or kwargs else _Template(template, name, self)
 
         env.get_template = get_page_template  # this build's environment only
 
@@ -342,6 +345,7 @@ def _nav_keys(nav, config) -> tuple[dict[str, str], str | None]:
         return tuple(out)
 
     keys: dict[str, str] = {}
+    by_path: dict[tuple, str] = {}  # the sections on the way to a page → what they show
     try:
         unlisted = _digest(shown(nav.items, 1, ()))
         for page in nav.pages:
@@ -349,8 +353,10 @@ def _nav_keys(nav, config) -> tuple[dict[str, str], str | None]:
             while pruned and parent is not None:
                 path.append(parent)
                 parent = parent.parent
-            keys[page.url] = _digest((shown(nav.items, 1, path) if pruned else unlisted,
-                                      page.url))
+            ids = tuple(id(p) for p in path)
+            if ids not in by_path:
+                by_path[ids] = _digest(shown(nav.items, 1, path)) if path else unlisted
+            keys[page.url] = _digest((by_path[ids], page.url))
     except _Unstable:
         return {}, None
     return keys, unlisted
