@@ -47,6 +47,7 @@ _HAN = re.compile(r"[\u2e80-\u2fdf\u3005\u3007\u3021-\u3029\u3038-\u303b\u3400-\
                   r"\u4e00-\u9fff\uf900-\ufaff\U00016fe2\U00016fe3\U00020000-\U0003134f]")
 _ASCII_TOKEN = re.compile(r"[a-z0-9][a-z0-9._+#-]*")
 _MAX_WORD = 10  # as the worker's MAX_WORD
+_LONG_WORD = 24  # a lexicon word longer than this is found by plain substring search
 
 
 def decode(html: str) -> str:
@@ -192,7 +193,10 @@ class _Finder:
 
     def __init__(self, words: set[str], memo: ShardMemo | None = None):
         self.words = words
-        self.prefixes = {w[:n] for w in words for n in range(1, len(w) + 1)}
+        # Long words (an unbroken English token, a URL) are looked for as they are: walking
+        # their prefixes through a text of the same letters took minutes.
+        self.long = {w for w in words if len(w) > _LONG_WORD}
+        self.prefixes = {w[:n] for w in words - self.long for n in range(1, len(w) + 1)}
         self.known: dict[str, set[str]] = {}  # titles and tags come back in every section
         self.memo = memo
         if memo is not None:
@@ -220,7 +224,7 @@ class _Finder:
             found = self.memo.words_in(text)
             if found is not None:
                 return set(found)
-        found = set()
+        found = {WORD + w for w in self.long if w in text}
         prefixes, words = self.prefixes, self.words
         for i in range(len(text)):
             j = i + 1

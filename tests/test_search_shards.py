@@ -17,6 +17,7 @@ from test_browser_search import BEST_LINKS
 from luodi.search_shards import (
     BUCKETS,
     SHARD_DIR,
+    ShardMemo,
     fold_headings,
     key_hash,
     keys,
@@ -107,6 +108,30 @@ def test_every_document_is_in_the_shards_once_and_as_it_was():
     # The words as the index cut them (jieba, at build time), not their parts.
     assert "验收确认书" in info["words"] and "验收" not in info["words"]
     assert "签署" in info["words"] and "rollback" in info["tokens"]
+
+
+def test_a_split_that_remembers_the_last_one_writes_the_same_files():
+    # `mkdocs serve` keeps what each text held between rebuilds; after edits that add words,
+    # drop words, change a text back and remove a document, every file is as without memory.
+    memo = ShardMemo()
+    edits = [
+        DOCS,
+        [*DOCS[:2], dict(DOCS[2], text="同一​段​文字​加上​新词​灰度发布"), *DOCS[3:]],
+        [*DOCS[:2], dict(DOCS[2], title="签署​确认书"), *DOCS[3:5], *DOCS[6:]],
+        [dict(d, text=d["text"] + " canary rollout") for d in DOCS],
+        DOCS,
+        [],
+        DOCS[:1],
+    ]
+    for docs in edits:
+        assert shard(index_of(docs), memo) == shard(index_of(docs))
+    # A word that left the lexicon (its only document changed) is not left in the postings
+    # of a text that did not change and holds it; a word that came is found in such a text.
+    kept = {"location": "guide/b/", "title": "乙", "text": "执行灰度发布方案"}
+    before = [{"location": "guide/a/", "title": "甲", "text": "灰度发布​方案"}, kept]
+    after = [{"location": "guide/a/", "title": "甲", "text": "其他​内容​执行"}, kept]
+    for docs in (before, after, before):
+        assert shard(index_of(docs), memo) == shard(index_of(docs))
 
 
 def test_postings_hold_every_key_of_every_field_where_it_is():
