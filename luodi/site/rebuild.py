@@ -76,6 +76,7 @@ class Rebuild:
         self.convert = True  # whether a page's Markdown alone decides its HTML
         self._wrapped_index = None
         self.converted: list[str] = []  # this build's pages converted again (for `serve -v`)
+        self._nav = None  # (nav, config) of this build
 
     # -- per build
 
@@ -88,13 +89,16 @@ class Rebuild:
         self.config_key = _digest(_config_inputs(config))
         self.convert = not any(str(e) in _READS_FILES for e in config.markdown_extensions)
         self._wrapped_index = None
+        self._nav = None
+        self.nav_keys, self.unlisted_nav = {}, None
         self.converted = []
 
     def nav(self, nav, config) -> None:
-        """The nav each page shows (with Material's navigation.prune, only part of it)."""
+        """The nav of this build: what each page shows of it is worked out in env(), once
+        every page was read (the theme shows a page's icon or subtitle from its meta)."""
         if not self.enabled:
             return
-        self.nav_keys, self.unlisted_nav = _nav_keys(nav, config)
+        self._nav = (nav, config)
 
     def report(self) -> None:
         if self.enabled and (self.markdown.hits or self.templates.hits):
@@ -175,6 +179,7 @@ class Rebuild:
     def env(self, env) -> None:
         if not self.enabled:
             return
+        self.nav_keys, self.unlisted_nav = ({}, None) if self._nav is None else _nav_keys(*self._nav)
         get_template = env.get_template
 
         def get_page_template(name, *args, **kwargs):
