@@ -26,6 +26,7 @@ import os
 from pathlib import Path
 
 from mkdocs.structure.files import Files
+from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 log = logging.getLogger("mkdocs.plugins.luodi")
 
@@ -296,9 +297,7 @@ def _toc_key(toc) -> tuple:
     return tuple((a.title, a.id, a.level, _toc_key(a.children)) for a in toc or ())
 
 
-def _copy_toc(toc):
-    from mkdocs.structure.toc import AnchorLink, TableOfContents
-
+def _copy_toc(toc) -> TableOfContents:
     def copy(link):
         new = AnchorLink(link.title, link.id, link.level)
         new.children = [copy(c) for c in link.children]
