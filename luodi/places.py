@@ -138,11 +138,14 @@ def exit_criterion_anchor(n: int) -> str:
     return f"exit-{n}"
 
 
+_WORD = re.compile(r"\w+")
+
+
 def topic_anchor(tag: str) -> str:
     """A checklist topic (an item's tag) on the playbook's topics page: made of the tag itself
     (its letters and digits, Chinese included), so that a link to it never depends on the order
     of the tags, and nothing in a tag can reach the heading's attributes."""
-    return "topic-" + "-".join(re.findall(r"\w+", tag.lower()))
+    return "topic-" + "-".join(_WORD.findall(tag.lower()))
 
 
 def glossary_letter_anchor(letter: str) -> str:
@@ -187,7 +190,7 @@ def section_anchors(pb: Playbook) -> frozenset[str]:
         *(anchor for _, module in pb.modules() for anchor in course_anchors(module.id)),
         *(case_part_anchor(case.id, part) for case in pb.cases for part in CASE_PARTS),
         *map(glossary_letter_anchor, GLOSSARY_LETTERS),
-        *(topic_anchor(tag) for _, item in pb.items() for tag in item.tags),
+        *map(topic_anchor, {tag for _, item in pb.items() for tag in item.tags}),
     })
 
 

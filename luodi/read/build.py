@@ -10,6 +10,7 @@ import dataclasses
 import datetime
 import re
 import typing
+from dataclasses import dataclass
 from functools import cache
 
 from ..diagnostics import Diagnostic, did_you_mean
@@ -55,60 +56,151 @@ def build_status(raw: RawPlaybook, diagnostics: list[Diagnostic]) -> Status | No
     return build(Status, raw.status, diagnostics) if raw.status is not None else None
 
 
-@cache
-def _known_keys(cls: type) -> frozenset[str]:
-    return frozenset(name for name, _, _ in schema_fields(cls))
-
-
 def what(cls: type) -> str:
     return {"FormField": "field", "Term": "glossary term", "CaseResult": "case result"}.get(
         cls.__name__, cls.__name__.lower())
+
+
+# What a field's quick check returns besides the converted value: _SLOW when the value needs the
+# general check (which words the diagnostic), _BAD when a nested object was reported unusable.
+_SLOW = object()
+_BAD = object()
+
+
+@dataclass(frozen=True)
+class _Field:
+    """One declared field of a model class, reduced once per class for the reader."""
+
+    name: str
+    tp: object
+    f: dataclasses.Field
+    required: bool
+    quick: typing.Callable | None  # (value, diagnostics) -> converted value, _SLOW or _BAD
+    items_key: str  # where a list's item sources go in `sources`
+
+
+@dataclass(frozen=True)
+class _Shape:
+    known: frozenset[str]
+    fields: tuple[_Field, ...]
+
+
+@cache
+def _shape(cls: type) -> _Shape:
+    return _Shape(frozenset(name for name, _, _ in schema_fields(cls)), tuple(
+        _Field(name, tp, f, is_required(f), _quick(tp, f), name + "[]")
+        for name, tp, f in schema_fields(cls)))
+
+
+def _quick(tp, f: dataclasses.Field):
+    """A check of the common, valid case of one declared type: most of the 260,000 values of a
+    10,000-item playbook are text, lists of text or nested objects. Anything it is not sure
+    of goes to `_convert`, so every diagnostic is still worded in one place."""
+    if f.metadata.get("weeks") or f.metadata.get("date"):
+        return None
+    tp, origin = _plan(tp)
+    if tp is str:
+        pattern = f.metadata["pattern"]
+        if pattern is None:
+            return lambda v, _: v if v.__class__ is str and v and not v.isspace() else _SLOW
+        matches = re.compile(pattern).fullmatch
+        limit = ID_MAX_LENGTH if pattern == ID_PATTERN else None
+        return lambda v, _: v if (v.__class__ is str and matches(v) and v.strip()
+                                  and (limit is None or len(v) <= limit)) else _SLOW
+    if origin is typing.Literal:
+        allowed = frozenset(typing.get_args(tp))
+        return lambda v, _: v if v.__class__ is str and v in allowed else _SLOW
+    if tp is bool:
+        return lambda v, _: v if v.__class__ is bool else _SLOW
+    if origin is list:
+        (item_tp,) = typing.get_args(tp)
+        item = _quick(item_tp, f)
+        if item is None:
+            return None
+        if dataclasses.is_dataclass(unwrap_optional(item_tp)):
+            def quick_objects(v, diagnostics):  # each built, and reported, once
+                if not isinstance(v, Seq) or not all(isinstance(e, Map) for e in v):
+                    return _SLOW
+                out = [item(e, diagnostics) for e in v]
+                return _BAD if any(e is _BAD for e in out) else out
+            return quick_objects
+
+        def quick_list(v, diagnostics):
+            if not isinstance(v, Seq):
+                return _SLOW
+            out = [item(e, diagnostics) for e in v]
+            return _SLOW if any(e is _SLOW for e in out) else out
+        return quick_list
+    if dataclasses.is_dataclass(tp):
+        def quick_object(v, diagnostics):
+            if not isinstance(v, Map):
+                return _SLOW
+            obj = build(tp, v, diagnostics)
+            return _BAD if obj is None else obj
+        return quick_object
+    return None
 
 
 def build(cls: type, data, diagnostics: list[Diagnostic]):
     """Check a Map against a model class and build the object; None if it is unusable."""
     if not isinstance(data, Map):
         return None
-    known = _known_keys(cls)
-    usable = True
-    for key in data:
-        if key not in known:
-            usable = False
-            if key in OVERLAY_KEYS:
-                diagnostics.append(Diagnostic(
-                    data.key_sources[key], "unknown-key",
-                    f"'{key}' is only allowed in a playbook that extends another",
-                    "add extends: <parent id> to playbook.yaml, or remove it"))
-                continue
-            diagnostics.append(Diagnostic(
-                data.key_sources[key], "unknown-key",
-                f"unknown key '{key}' in {what(cls)}{did_you_mean(key, known)}",
-                f"allowed keys: {', '.join(sorted(known))}"))
+    shape = _shape(cls)
+    known = shape.known
+    usable = known.issuperset(data)
+    if not usable:
+        _unknown_keys(cls, data, known, diagnostics)
     values: dict = {}
     sources: dict = {}
-    for name, tp, f in schema_fields(cls):
-        if name not in data or data[name] is None:
-            if is_required(f):
+    value_sources = data.value_sources
+    for fd in shape.fields:
+        name = fd.name
+        value = data.get(name)
+        if value is None:
+            if fd.required:
                 usable = False
                 where = data.key_sources.get(name, data.source)
                 diagnostics.append(Diagnostic(
                     where, "missing-key",
                     f"{what(cls)} has no value for required key '{name}'",
-                    f"{name}: {f.metadata['doc']}"))
+                    f"{name}: {fd.f.metadata['doc']}"))
             continue
-        ok, value = _convert(tp, f, data[name], data.raw.get(name), data.where(name), name,
-                             diagnostics)
-        if not ok:
+        where = value_sources.get(name, data.source)
+        converted = fd.quick(value, diagnostics) if fd.quick is not None else _SLOW
+        if converted is _SLOW:
+            ok, converted = _convert(fd.tp, fd.f, value, data.raw.get(name), where, name,
+                                     diagnostics)
+            if not ok:
+                usable = False
+                continue
+        elif converted is _BAD:
             usable = False
             continue
-        values[name] = value
-        sources[name] = data.where(name)
-        if isinstance(data[name], Seq):
-            sources[name + "[]"] = list(data[name].item_sources)
+        values[name] = converted
+        sources[name] = where
+        if isinstance(value, Seq):
+            sources[fd.items_key] = list(value.item_sources)
     if not usable:
         return None
     return cls(**values, source=data.source, sources=sources,
                drift=tuple(getattr(data, "drift", ())))
+
+
+def _unknown_keys(cls: type, data: Map, known: frozenset[str],
+                  diagnostics: list[Diagnostic]) -> None:
+    for key in data:
+        if key in known:
+            continue
+        if key in OVERLAY_KEYS:
+            diagnostics.append(Diagnostic(
+                data.key_sources[key], "unknown-key",
+                f"'{key}' is only allowed in a playbook that extends another",
+                "add extends: <parent id> to playbook.yaml, or remove it"))
+            continue
+        diagnostics.append(Diagnostic(
+            data.key_sources[key], "unknown-key",
+            f"unknown key '{key}' in {what(cls)}{did_you_mean(key, known)}",
+            f"allowed keys: {', '.join(sorted(known))}"))
 
 
 @cache

@@ -5,6 +5,7 @@ prerequisites."""
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from ..diagnostics import Diagnostic, Names, did_you_mean, known_ids
 from ..fields import schema_fields, walk
@@ -49,10 +50,10 @@ def check_playbook(playbook: Playbook, all_playbooks: dict[str, Playbook]) -> li
     out: list[Diagnostic] = []
     objects = list(walk(playbook))
 
-    def unique(kind: str, things, scope: str = "") -> dict[str, Node]:
+    def unique(kind: str, things, scope: str = "", names=None) -> dict[str, Node]:
         seen: dict[str, Node] = {}
-        for thing in things:
-            for name, where in _names(thing):
+        for thing, thing_names in zip(things, names or map(_names, things), strict=True):
+            for name, where in thing_names:
                 if name in seen:
                     other = seen[name]
                     out.append(Diagnostic(
@@ -65,11 +66,13 @@ def check_playbook(playbook: Playbook, all_playbooks: dict[str, Playbook]) -> li
         return seen
 
     anchored = [o for o in objects if isinstance(o, ANCHORED)]
-    unique("object", anchored, " in this playbook")
+    anchored_names = [_names(o) for o in anchored]
+    unique("object", anchored, " in this playbook", anchored_names)
     reserved = section_anchors(playbook)
     fields = [f for form in playbook.forms for f in form.fields]  # anchors of their form's rows
-    for obj in [*anchored, *fields]:
-        for name, where in _names(obj):
+    for obj, names in [*zip(anchored, anchored_names, strict=True),
+                       *((f, _names(f)) for f in fields)]:
+        for name, where in names:
             if name in reserved:
                 out.append(Diagnostic(
                     where, "reserved-id",
@@ -109,10 +112,7 @@ def check_playbook(playbook: Playbook, all_playbooks: dict[str, Playbook]) -> li
         "variable": Names(playbook.variables),
     }
     for obj in objects:
-        for name, _, f in schema_fields(type(obj)):
-            kind = f.metadata.get("ref")
-            if not kind:
-                continue
+        for name, kind in _references(type(obj)):
             value = getattr(obj, name)
             if isinstance(value, list):
                 pairs = zip(value, obj.sources.get(name + "[]", []), strict=False)
@@ -147,6 +147,13 @@ def check_playbook(playbook: Playbook, all_playbooks: dict[str, Playbook]) -> li
         if isinstance(obj, Material):
             out.extend(_material(obj))
     return out
+
+
+@cache
+def _references(cls: type) -> tuple[tuple[str, str], ...]:
+    """(field, kind of object it names) for each field of a class that refers to ids."""
+    return tuple((name, f.metadata["ref"]) for name, _, f in schema_fields(cls)
+                 if f.metadata.get("ref"))
 
 
 def _lessons(module: Module) -> list[Diagnostic]:
@@ -209,6 +216,11 @@ def _raci_conflicts(item: Item) -> list[Diagnostic]:
     """A role in two of R, C and I on one item: doing the work, being asked and being told are
     different parts, and a fork that sets one of them easily keeps its parent's other."""
     raci = item.raci
+    if raci is None:
+        return []
+    doing, asked, told = {item.owner, *raci.responsible}, set(raci.consulted), set(raci.informed)
+    if not (doing & asked or doing & told or asked & told):
+        return []  # the common case, without building the places of every role
     places: dict[str, list[tuple[str, Source]]] = {}
     places[item.owner] = [("R", item.sources.get("owner", item.source))]
     for key, letter in _RCI:
