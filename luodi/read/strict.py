@@ -34,6 +34,7 @@ MAX_DEPTH = 24
 
 _STR = "tag:yaml.org,2002:str"
 _ScalarNode = yaml.ScalarNode
+_SequenceNode = yaml.SequenceNode
 _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
 
@@ -53,9 +54,19 @@ class _Loader(_BaseLoader):
     yaml_path_resolvers: dict = {}
 
     def resolve(self, kind, value, implicit):
-        if kind is _ScalarNode and (not implicit[0] or value[:1] not in _IMPLICIT_FIRST):
-            return _STR
-        return super().resolve(kind, value, implicit)
+        if kind is _ScalarNode:
+            if not implicit[0] or value[:1] not in _IMPLICIT_FIRST:
+                return _STR
+            return super().resolve(kind, value, implicit)
+        return _SEQ if kind is _SequenceNode else _MAP  # what PyYAML gives without path rules
+
+    # Without path rules (yaml_path_resolvers is empty) PyYAML's hooks around every node only
+    # check that there are none; libyaml calls them twice per node.
+    def descend_resolver(self, current_node, current_index):
+        pass
+
+    def ascend_resolver(self):
+        pass
 
 
 # PyYAML's safe rules all name their first characters (none is registered for any character).
@@ -315,6 +326,10 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, name: str) -> Diagnostic
     return Diagnostic(where, "yaml-syntax", problem, hint)
 
 
+# Source(…) without the named tuple's own __new__, a Python function: the walk below makes
+# two for each key and one for each list element (half a million for 10,000 items).
+_new_source = tuple.__new__
+
 # A superset of anchors: '&' and a character that can start an anchor's name ("A & B" is not one).
 _MAYBE_ANCHOR = re.compile(r"&[^\s\[\]{},]")
 
@@ -427,9 +442,9 @@ class _Builder:
                 continue
             result[key] = self.child(value_node, depth + 1)
             mark = key_node.start_mark
-            key_sources[key] = Source(name, mark.line + 1, mark.column + 1)
+            key_sources[key] = _new_source(Source, (name, mark.line + 1, mark.column + 1))
             mark = value_node.start_mark
-            value_sources[key] = Source(name, mark.line + 1, mark.column + 1)
+            value_sources[key] = _new_source(Source, (name, mark.line + 1, mark.column + 1))
             if value_node.tag != _STR and value_node.__class__ is _ScalarNode:
                 result.raw[key] = value_node.value
         return result
@@ -443,7 +458,7 @@ class _Builder:
         for index, child in enumerate(node.value):
             result.append(self.child(child, depth + 1))
             mark = child.start_mark
-            item_sources.append(Source(name, mark.line + 1, mark.column + 1))
+            item_sources.append(_new_source(Source, (name, mark.line + 1, mark.column + 1)))
             if child.tag != _STR and child.__class__ is _ScalarNode:
                 result.raw[index] = child.value
         return result
