@@ -152,9 +152,9 @@ def test_each_file_is_read_once(monkeypatch):
     reads: Counter = Counter()
     real = folders.load_file
 
-    def counting(path, display=None):
+    def counting(path, display=None, memo=None):
         reads[str(path)] += 1
-        return real(path, display)
+        return real(path, display, memo)
 
     monkeypatch.setattr(folders, "load_file", counting)
     for target in (ROOT / "playbooks", ROOT / "playbooks" / "crm-rollout"):
@@ -162,3 +162,42 @@ def test_each_file_is_read_once(monkeypatch):
         result = read.load_playbooks(target)
         assert result.ok and "crm-rollout" in result.playbooks
         assert reads and max(reads.values()) == 1, [p for p, n in reads.items() if n > 1]
+
+
+def test_a_load_that_remembers_the_last_one_parses_only_changed_files(sample_tree):
+    from luodi.memo import Memo
+    from luodi.read import load_playbooks
+
+    memo = Memo()
+    first = load_playbooks("playbooks", memo)
+    files = memo.hits + memo.misses
+    assert first.ok and memo.hits == 0 and files >= 6
+
+    memo.next_build()
+    again = load_playbooks("playbooks", memo)
+    assert (memo.hits, memo.misses) == (files, 0)
+    assert again.playbooks == first.playbooks
+
+    # An edit is seen, and only the edited file is parsed again.
+    prep = sample_tree / "phases" / "prep.yaml"
+    prep.write_text(prep.read_text(encoding="utf-8").replace("准备阶段", "准备"), encoding="utf-8")
+    memo.next_build()
+    edited = load_playbooks("playbooks", memo)
+    assert memo.misses == 1
+    assert edited.playbooks["sample"].phases[0].title == "准备"
+
+    # A file broken by an edit is reported at every load, remembered or not.
+    prep.write_text("id: prep\ntitle: [unclosed\n", encoding="utf-8")
+    for _ in range(2):
+        memo.next_build()
+        broken = load_playbooks("playbooks", memo)
+        assert not broken.ok
+        assert [d.code for d in broken.diagnostics if d.source.path.endswith("prep.yaml")] \
+            == ["yaml-syntax"]
+    assert memo.hits == files  # the second time, nothing was parsed again
+
+    # A deleted file is forgotten: its object is gone from the playbook.
+    (sample_tree / "roles" / "trainer.yaml").unlink()
+    memo.next_build()
+    assert "trainer" not in {r.id for r in load_playbooks("playbooks", memo).playbooks[
+        "sample"].roles}

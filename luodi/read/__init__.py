@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostic, errors
 from ..fork import changes
+from ..memo import Memo
 from ..model import MAIN_FILE, Playbook, Source
 from .build import build_playbook, build_status
 from .check import check_playbook
@@ -39,18 +40,19 @@ class Result:
         return not errors(self.diagnostics)
 
 
-def load_playbooks(path: Path | str) -> Result:
+def load_playbooks(path: Path | str, memo: Memo | None = None) -> Result:
     """Load a folder of playbooks (playbooks/) or one playbook folder, and validate everything.
 
     Three steps: read every folder as YAML; merge each fork over its resolved parent; check the
-    schema and then the references of each resolved playbook.
+    schema and then the references of each resolved playbook. `memo` keeps what each file
+    parsed to for the next load of the same folder (`mkdocs serve`; see strict.load_file).
     """
     # Loading makes hundreds of thousands of small objects and no reference cycles worth
     # collecting: the cycle collector's passes over them were ~40% of the time (bench/).
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _load_playbooks(Path(path))
+        return _load_playbooks(Path(path), memo)
     finally:
         if enabled:
             # What loading made goes straight to the oldest generation: left in the youngest,
@@ -61,7 +63,7 @@ def load_playbooks(path: Path | str) -> Result:
             gc.enable()
 
 
-def _load_playbooks(path: Path) -> Result:
+def _load_playbooks(path: Path, memo: Memo | None) -> Result:
     result = Result()
     diagnostics = result.diagnostics
     if not os.path.lexists(path):
@@ -75,7 +77,7 @@ def _load_playbooks(path: Path) -> Result:
         return result
     first: dict[Path, Loaded] = {}  # a main file read already (each file is read once)
     if single:
-        first[path] = read_main(path)
+        first[path] = read_main(path, memo)
         if first[path].data and first[path].data.get("extends"):
             # A fork needs its parent: look beside it.
             folders = [p for p in playbook_folders(path.parent, []) or [path]
@@ -84,7 +86,7 @@ def _load_playbooks(path: Path) -> Result:
         diagnostics.append(Diagnostic(
             Source(display_path(path), 1, 1), "no-playbooks", "no playbook folder found here",
             "a playbook is a folder holding playbook.yaml"))
-    raws = {raw.name: raw for raw in (read_folder(f, diagnostics, first.get(f))
+    raws = {raw.name: raw for raw in (read_folder(f, diagnostics, first.get(f), memo)
                                       for f in folders) if raw}
     resolved = resolve_forks(raws, diagnostics, result.drifts)
     complete: set[str] = set()

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 from ..diagnostics import Diagnostic
+from ..memo import Memo
 from ..model import MAIN_FILE, PART_FOLDERS, STATUS_FILE, Source
 from .overlay import RawPlaybook
 from .strict import Loaded, Map, load_file, path_problem
@@ -64,20 +65,21 @@ def playbook_folders(root: Path, diagnostics: list[Diagnostic]) -> list[Path] | 
     return folders
 
 
-def read_main(folder: Path) -> Loaded:
-    return load_file(folder / MAIN_FILE, display_path(folder / MAIN_FILE))
+def read_main(folder: Path, memo: Memo | None = None) -> Loaded:
+    return load_file(folder / MAIN_FILE, display_path(folder / MAIN_FILE), memo)
 
 
-def read_folder(folder: Path, diagnostics: list[Diagnostic],
-                 loaded: Loaded | None = None) -> RawPlaybook | None:
-    """One playbook folder as YAML; `loaded`: its playbook.yaml if that was read already."""
+def read_folder(folder: Path, diagnostics: list[Diagnostic], loaded: Loaded | None = None,
+                memo: Memo | None = None) -> RawPlaybook | None:
+    """One playbook folder as YAML; `loaded`: its playbook.yaml if that was read already;
+    `memo`: what the files parsed to at the previous load (strict.load_file)."""
     main_file = folder / MAIN_FILE
     if not os.path.lexists(main_file):
         diagnostics.append(Diagnostic(
             Source(display_path(folder), 1, 1), "missing-file", f"folder has no {MAIN_FILE}",
             f"every playbook folder starts with {MAIN_FILE} (id, title, summary, schema_version)"))
         return None
-    loaded = loaded or read_main(folder)
+    loaded = loaded or read_main(folder, memo)
     diagnostics.extend(loaded.diagnostics)
     raw = RawPlaybook(folder.name, folder, loaded.data if loaded.data is not None else Map(
         Source(display_path(main_file), 1, 1)))
@@ -100,7 +102,7 @@ def read_folder(folder: Path, diagnostics: list[Diagnostic],
         # that name is reported by the loader instead of being skipped without a word.
         files = [Path(e.path) for e in entries if Path(e.name).suffix.lower() in YAML_SUFFIXES]
         for file in files:
-            part = load_file(file, display_path(file))
+            part = load_file(file, display_path(file), memo)
             diagnostics.extend(part.diagnostics)
             if part.data is None:
                 raw.complete = False
@@ -120,7 +122,7 @@ def read_folder(folder: Path, diagnostics: list[Diagnostic],
                 continue
             objects[file.stem] = part.data
     if os.path.lexists(folder / STATUS_FILE):
-        status = load_file(folder / STATUS_FILE, display_path(folder / STATUS_FILE))
+        status = load_file(folder / STATUS_FILE, display_path(folder / STATUS_FILE), memo)
         diagnostics.extend(status.diagnostics)
         raw.status = status.data
     # The part files were still read, so that all their problems are reported in one run. A

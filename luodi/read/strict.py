@@ -21,6 +21,7 @@ import yaml
 
 from .. import model
 from ..diagnostics import Diagnostic
+from ..memo import Memo
 from ..model import Source
 from ..text import code_point, forbidden_in_file, forbidden_in_value, line_col, why_forbidden
 
@@ -133,8 +134,11 @@ _BLOCK_START = re.compile(r"(?::|^[ ]*-)[ ]+[|>][-+0-9]*[ ]*$")
 _IDEOGRAPHIC_INDENT = re.compile(r"^[ \t]*\u3000")
 
 
-def load_file(path: Path | str, display: str | None = None) -> Loaded:
-    """Read and parse one YAML file; `display` is the path used in diagnostics."""
+def load_file(path: Path | str, display: str | None = None, memo: Memo | None = None) -> Loaded:
+    """Read and parse one YAML file; `display` is the path used in diagnostics. With a `memo`
+    (under `mkdocs serve`), a file whose bytes are those of the previous load is not parsed
+    again: the result is shared, so nothing after the reader may change it (overlay.py
+    merges into copies)."""
     path = Path(path)
     name = display or path.as_posix()
     try:
@@ -158,7 +162,13 @@ def load_file(path: Path | str, display: str | None = None) -> Loaded:
         return _fail(name, 1, 1, "too-large",
                      f"file is {size:,} bytes, over the {MAX_BYTES:,}-byte limit",
                      "split it: one file per phase, role or form")
-    return load_bytes(data, name)
+    if memo is None:
+        return load_bytes(data, name)
+    loaded = memo.get((name, data))
+    if loaded is None:
+        loaded = load_bytes(data, name)
+        memo.put((name, data), loaded)
+    return loaded
 
 
 _FILE_TYPES = {stat.S_IFDIR: "a folder", stat.S_IFIFO: "a named pipe (FIFO)",

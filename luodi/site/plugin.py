@@ -19,6 +19,7 @@ from mkdocs.structure.files import Files
 
 from ..diagnostics import errors, ignorable
 from ..extensions import ExtensionError, load_extensions
+from ..memo import Memo
 from ..model import Playbook
 from ..read import load_playbooks
 from ..search_shards import ShardMemo
@@ -49,6 +50,7 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         self.downloads = Downloads()
         self.rebuild = Rebuild(enabled=command == "serve")
         self.shard_memo = ShardMemo() if command == "serve" else None
+        self.parse_memo = Memo() if command == "serve" else None  # each playbook file's YAML
         self._new_build()
 
     def _new_build(self) -> None:
@@ -79,7 +81,9 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
             raise PluginError(str(exc)) from None
         except ValueError as exc:
             raise PluginError(f"luodi: ignore: {exc}") from None
-        result = load_playbooks(self.playbook_root(config))
+        if self.parse_memo is not None:
+            self.parse_memo.next_build()
+        result = load_playbooks(self.playbook_root(config), self.parse_memo)
         for diagnostic in result.diagnostics:
             if diagnostic.severity == "warning" and diagnostic.code not in ignored:
                 log.warning(diagnostic.format())

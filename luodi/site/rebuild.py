@@ -28,6 +28,8 @@ from pathlib import Path
 from mkdocs.structure.files import Files
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
+from ..memo import Memo
+
 log = logging.getLogger("mkdocs.plugins.luodi")
 
 # Markdown extensions that read other files while they convert a page: a page's Markdown then
@@ -38,39 +40,14 @@ _CONTEXT = {"nav", "pages", "base_url", "extra_css", "extra_javascript", "mkdocs
             "build_date_utc", "config", "page", "tags"}
 
 
-class _Memo:
-    """Results of one step by key: those of the previous build, and those this build used."""
-
-    def __init__(self):
-        self.previous: dict = {}
-        self.current: dict = {}
-        self.hits = self.misses = 0
-
-    def get(self, key):
-        found = self.previous.get(key)
-        if found is None:
-            self.misses += 1
-            return None
-        self.hits += 1
-        self.current[key] = found
-        return found
-
-    def put(self, key, value) -> None:
-        self.current[key] = value
-
-    def next_build(self) -> None:
-        self.previous, self.current = self.current, {}
-        self.hits = self.misses = 0
-
-
 class Rebuild:
     """Lives as long as `mkdocs serve` (the plugin's on_startup); does nothing in a build."""
 
     def __init__(self, enabled: bool):
         self.enabled = enabled
-        self.markdown = _Memo()
-        self.search = _Memo()
-        self.templates = _Memo()
+        self.markdown = Memo()
+        self.search = Memo()
+        self.templates = Memo()
         self.config_key = ""
         self.nav_keys: dict[str, str] = {}  # page URL → the nav it shows
         self.unlisted_nav: str | None = None  # the nav a page outside it shows
