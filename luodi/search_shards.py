@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -47,7 +48,6 @@ _HAN = re.compile(r"[\u2e80-\u2fdf\u3005\u3007\u3021-\u3029\u3038-\u303b\u3400-\
                   r"\u4e00-\u9fff\uf900-\ufaff\U00016fe2\U00016fe3\U00020000-\U0003134f]")
 _ASCII_TOKEN = re.compile(r"[a-z0-9][a-z0-9._+#-]*")
 _MAX_WORD = 10  # as the worker's MAX_WORD
-_LONG_WORD = 24  # a lexicon word longer than this is found by plain substring search
 
 
 def decode(html: str) -> str:
@@ -97,9 +97,14 @@ def fold_headings(docs: list[dict]) -> list[dict]:
 def keys(text: str) -> set[str]:
     """Every character and pair of adjacent characters of a normalized text."""
     found = set(text)
-    found.update(text[i:i + 2] for i in range(len(text) - 1))
+    found |= _pairs(text)
     found.discard(" ")
     return found
+
+
+def _pairs(text: str) -> set[str]:
+    """Each pair of adjacent characters of a text."""
+    return set(map(operator.add, text, text[1:]))
 
 
 def key_hash(key: str) -> int:
@@ -112,20 +117,21 @@ def key_hash(key: str) -> int:
     return h
 
 
-def vocabulary(docs: Iterable[dict], separator: str,
-               memo: ShardMemo | None = None) -> tuple[list[str], list[str]]:
+def vocabulary(docs: Iterable[dict], separator: str, memo: ShardMemo | None = None,
+               fields: _Fields | None = None) -> tuple[list[str], list[str]]:
     """The index's Chinese words (as jieba cut them, up to the worker's longest) and its English
     tokens: what the worker gathers from a whole index before its first query."""
     split = re.compile(separator)
+    fields = fields if fields is not None else _Fields()
     words: set[str] = set()
     tokens: set[str] = set()
     for doc in docs:
         key = (doc.get("title", ""), doc.get("text", ""), tuple(doc.get("tags") or ()))
         if memo is None:
-            found_words, found_tokens = _doc_vocabulary(key, split)
+            found_words, found_tokens = _doc_vocabulary(key, split, fields)
         else:
             found_words, found_tokens = memo.vocabulary_of(
-                key, lambda key=key: _doc_vocabulary(key, split))
+                key, lambda key=key: _doc_vocabulary(key, split, fields))
         words |= found_words
         tokens |= found_tokens
     if memo is not None:
@@ -133,16 +139,36 @@ def vocabulary(docs: Iterable[dict], separator: str,
     return sorted(words), sorted(tokens)
 
 
-def _doc_vocabulary(doc: tuple, split: re.Pattern) -> tuple[set[str], set[str]]:
+class _Fields:
+    """What one run of shard() makes of the same strings again and again: a text's field, and
+    what each word jieba cut becomes (most words come back in hundreds of sections)."""
+
+    def __init__(self):
+        self.texts: dict[str, str] = {}
+        self.words: dict[str, str] = {}  # a word as cut → itself normalized, if it is a word
+        self.seen: set[str] = set()
+
+    def text(self, text: str) -> str:
+        found = self.texts.get(text)
+        if found is None:
+            found = self.texts[text] = text_field(text)
+        return found
+
+    def words_of(self, cut: set[str]) -> set[str]:
+        for word in cut - self.seen:
+            w = normalize(word.strip())
+            if 1 < len(w) <= _MAX_WORD and _HAN.search(w):
+                self.words[word] = w
+        self.seen |= cut
+        return set(map(self.words.__getitem__, cut & self.words.keys()))
+
+
+def _doc_vocabulary(doc: tuple, split: re.Pattern, fields: _Fields) -> tuple[set[str], set[str]]:
     title, text, tags = doc
-    words: set[str] = set()
+    words = fields.words_of(set(split.split(f"{decode(title)} {decode(text)}")))
     tokens: set[str] = set()
-    for word in set(split.split(f"{decode(title)} {decode(text)}")):
-        w = normalize(word.strip())
-        if 1 < len(w) <= _MAX_WORD and _HAN.search(w):
-            words.add(w)
     tag_text = " ".join(tag_field(t) for t in tags)
-    for field in (normalize(title_text(title)), tag_text, text_field(text)):
+    for field in (normalize(title_text(title)), tag_text, fields.text(text)):
         tokens.update(_ASCII_TOKEN.findall(field))
     return words, tokens
 
@@ -191,12 +217,19 @@ def lexicon(words: Iterable[str], tokens: Iterable[str], extras: dict) -> set[st
 class _Finder:
     """Which words of a set occur in a text, as parts of it (确认书 in 验收确认书)."""
 
-    def __init__(self, words: set[str], memo: ShardMemo | None = None):
+    def __init__(self, words: set[str], memo: ShardMemo | None = None,
+                 fields: _Fields | None = None):
         self.words = words
-        # Long words (an unbroken English token, a URL) are looked for as they are: walking
-        # their prefixes through a text of the same letters took minutes.
-        self.long = {w for w in words if len(w) > _LONG_WORD}
-        self.prefixes = {w[:n] for w in words - self.long for n in range(1, len(w) + 1)}
+        self.fields = fields if fields is not None else _Fields()
+        # A word can be in a text only where its first two characters are: the text's pairs
+        # of characters pick the few words worth looking for (a scan from every position of
+        # the text, prefix by prefix, was a third of a 10x build's split; and minutes for an
+        # unbroken English token of thousands of letters).
+        self.short = {w for w in words if len(w) <= 2}  # a character, a pair: found by set
+        self.longer: dict[str, list[tuple[str, frozenset[str]]]] = {}  # by the first pair
+        for word in words - self.short:
+            self.longer.setdefault(word[:2], []).append((word, frozenset(_pairs(word))))
+        self.key_of = {w: WORD + w for w in words}
         self.known: dict[str, set[str]] = {}  # titles and tags come back in every section
         self.memo = memo
         if memo is not None:
@@ -213,7 +246,7 @@ class _Finder:
         """The keys of a group's text (as the worker makes its field): its pairs of characters
         and its words."""
         if self.memo is None:
-            body = text_field(text)
+            body = self.fields.text(text)
             return keys(body) | self(body)
         body, pairs = self.memo.text_keys(text)
         return pairs | self(body)
@@ -224,14 +257,15 @@ class _Finder:
             found = self.memo.words_in(text)
             if found is not None:
                 return set(found)
-        found = {WORD + w for w in self.long if w in text}
-        prefixes, words = self.prefixes, self.words
-        for i in range(len(text)):
-            j = i + 1
-            while j <= len(text) and text[i:j] in prefixes:
-                if text[i:j] in words:
-                    found.add(WORD + text[i:j])
-                j += 1
+        pairs = _pairs(text)
+        found = self.short.intersection(text)
+        found |= self.short & pairs
+        longer = self.longer
+        for pair in longer.keys() & pairs:
+            for word, its_pairs in longer[pair]:
+                if its_pairs <= pairs and word in text:
+                    found.add(word)
+        found = set(map(self.key_of.__getitem__, found))
         if self.memo is not None:
             self.memo.found[text] = frozenset(found)
         return found
@@ -306,7 +340,8 @@ def shard(index: dict, memo: ShardMemo | None = None) -> tuple[dict, dict[str, s
     config = index.get("config", {})
     docs = fold_headings(list(index.get("docs", [])))
     pages = _pages(docs)
-    words, tokens = vocabulary(docs, config.get("separator", r"[\s\-]+"), memo)
+    fields = _Fields()
+    words, tokens = vocabulary(docs, config.get("separator", r"[\s\-]+"), memo, fields)
     by_text: dict[str, list[dict]] = {}
     for doc in docs:
         by_text.setdefault(doc.get("text", ""), []).append(
@@ -315,7 +350,7 @@ def shard(index: dict, memo: ShardMemo | None = None) -> tuple[dict, dict[str, s
     # changed are next to each other, and a query finds them in few files.
     groups = dict(sorted(by_text.items(), key=lambda g: (
         normalize(title_text(g[1][0].get("title", ""))), g[1][0].get("location", ""))))
-    find = _Finder(lexicon(words, tokens, config.get("luodi", {})), memo)
+    find = _Finder(lexicon(words, tokens, config.get("luodi", {})), memo, fields)
     # Where each key is: in a record's title or tags, and in the group's text.
     in_titles: dict[str, list[int]] = {}
     in_texts: dict[str, list[int]] = {}
