@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""Benchmark: rebuilds as `mkdocs serve` does them, in one process, after edits of one kind.
+
+The default site (the repo's mkdocs.yml, docs/ and playbooks/, the standard playbook repeated
+N times as bench_build.py --serve-sizes makes it) is built once; then each edit is written to
+playbooks/standard/phases/preparation.yaml and the site is built again the way `mkdocs serve`
+does it: the configuration read anew, the plugin objects kept (on_startup ran with "serve").
+For each rebuild it prints its time, Luodi's log line (how many pages were made again) and the
+time spent in each plugin event. No server and no browser: what is left of a rebuild's time
+beyond the events is mkdocs' own work on every page.
+
+Edit kinds: title (the phase's title, which many pages show), detail (one item's detail, which
+one phase page and its handout show), none (the file written again unchanged).
+
+Run from the repository root:  python bench/bench_rebuild.py --copies 10 --edits title,detail
+Nothing is written outside a temporary directory, which is removed at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import logging
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_build  # noqa: E402  (the same generator and site as the serve test)
+from mkdocs.commands.build import build  # noqa: E402
+from mkdocs.config import load_config  # noqa: E402
+from mkdocs.plugins import PluginCollection  # noqa: E402
+
+URL = "http://127.0.0.1:8000/"
+EDITED = Path("playbooks/standard/phases/preparation.yaml")
+
+
+def edit(text: str, kind: str, n: int) -> str:
+    if kind == "title":
+        return re.sub(r"^title: .*$", f"title: 准备阶段 {n}", text, count=1, flags=re.M)
+    if kind == "detail":
+        return re.sub(r"^(\s+detail: )", rf"\g<1>改 {n} ", text, count=1, flags=re.M)
+    if kind == "none":
+        return text
+    raise SystemExit(f"unknown edit kind {kind!r}: title, detail or none")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--copies", type=int, default=1, help="the standard playbook N times")
+    parser.add_argument("--edits", default="title,detail,title,detail",
+                        help="comma-separated edit kinds, one rebuild each")
+    args = parser.parse_args()
+    kinds = args.edits.split(",")
+    for kind in kinds:
+        edit("", kind, 0)  # an unknown kind stops here, before the first build
+    tmp = Path(tempfile.mkdtemp(prefix="luodi-rebuild-"))
+    try:
+        project = tmp / "project"
+        project.mkdir()
+        shutil.copy(bench_build.REPO / "mkdocs.yml", project / "mkdocs.yml")
+        for folder in ("docs", "macros"):
+            shutil.copytree(bench_build.REPO / folder, project / folder,
+                            ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(bench_build._serve_playbooks(tmp, args.copies), project / "playbooks")
+        os.chdir(project)
+        logging.basicConfig(level=logging.WARNING, format="%(message)s")
+        logging.getLogger("mkdocs.plugins.luodi").setLevel(logging.INFO)
+
+        events: collections.Counter = collections.Counter()
+        run_event = PluginCollection.run_event
+
+        def timed(self, name, *args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return run_event(self, name, *args, **kwargs)
+            finally:
+                events[name] += time.perf_counter() - start
+
+        PluginCollection.run_event = timed
+
+        def configured():
+            config = load_config("mkdocs.yml", site_dir=str(tmp / "site"))
+            config.site_url = URL
+            return config
+
+        config = configured()
+        config.plugins.on_startup(command="serve", dirty=False)
+        start = time.perf_counter()
+        build(config, serve_url=URL)
+        print(f"first build: {time.perf_counter() - start:.2f} s", flush=True)
+        for n, kind in enumerate(kinds, 1):  # each edit on top of the ones before
+            EDITED.write_text(edit(EDITED.read_text(encoding="utf-8"), kind, n), encoding="utf-8")
+            events.clear()
+            start = time.perf_counter()
+            build(configured(), serve_url=URL)
+            seconds = time.perf_counter() - start
+            top = ", ".join(f"{name} {s:.2f}" for name, s in events.most_common(6))
+            print(f"{kind} edit: rebuilt in {seconds:.2f} s; events {sum(events.values()):.2f} s "
+                  f"({top})", flush=True)
+    finally:
+        os.chdir(bench_build.REPO)
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
