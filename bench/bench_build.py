@@ -679,6 +679,7 @@ class _Server:
         _children.append(self.proc)
         self.lines: queue.Queue = queue.Queue()
         self.transcript: list[str] = []
+        self.report = ""  # the "luodi: rebuilt N of M pages" line of the last rebuild
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
@@ -709,6 +710,7 @@ class _Server:
         _quiet(self.lines, self.transcript, 2.0)  # no rebuild of an earlier edit under way
         staged = target.with_name(target.name + ".tmp")
         staged.write_text(text, encoding="utf-8")
+        seen = len(self.transcript)
         t0 = time.monotonic()
         os.replace(staged, target)  # one change event, never a half-written file
         built = math.nan
@@ -718,6 +720,9 @@ class _Server:
             if "built in" in line:
                 built = float(re.search(r"built in ([\d.]+)", line).group(1))
             elif marker in self.get(page):  # not a build that began before the edit landed
+                # Luodi's own account of the rebuild: how many pages it made again.
+                self.report = next((line for line in reversed(self.transcript[seen:])
+                                    if "luodi: rebuilt" in line), "")
                 return stamp - t0, built
 
     def get(self, path: str) -> str:
@@ -793,6 +798,7 @@ def bench_serve(tmp: Path, edits: int, copies: int = 1) -> dict:
         originals = {side: target.read_text(encoding="utf-8") for side, (target, _) in
                      sides.items()}
         walls: dict[str, list[float]] = {"luodi": [], "plain": []}
+        reports: list[str] = []
         built: dict[str, list[float]] = {"luodi": [], "plain": []}
         for n in range(1, edits + 1):
             for side, (target, edit) in sides.items():
@@ -801,11 +807,14 @@ def bench_serve(tmp: Path, edits: int, copies: int = 1) -> dict:
                                                       _edit_marker(n))
                 walls[side].append(wall)
                 built[side].append(seconds)
+                if side == "luodi":
+                    reports.append(servers[side].report.split("luodi: ", 1)[-1])
         return {"copies": copies, "first_build_s": first["luodi"],
                 "plain_first_build_s": first["plain"], "rebuild_wall_s": median(walls["luodi"]),
                 "rebuild_built_in_s": _median_known(built["luodi"]),
                 "edits": edits,
                 "rebuild_all_s": [round(x, 2) for x in walls["luodi"]],
+                "rebuild_reports": reports,
                 "plain_rebuild_wall_s": median(walls["plain"]),
                 "plain_rebuild_built_in_s": _median_known(built["plain"]),
                 "plain_rebuild_all_s": [round(x, 2) for x in walls["plain"]]}
@@ -1124,7 +1133,8 @@ def main(argv: list[str] | None = None) -> int:
                 log_line(f"  {copies}x: first build {serve[-1]['first_build_s']:.1f} s; rebuilds "
                          f"after an edit (edit -> page served with it): luodi "
                          f"{serve[-1]['rebuild_all_s']} s, plain "
-                         f"{serve[-1]['plain_rebuild_all_s']} s")
+                         f"{serve[-1]['plain_rebuild_all_s']} s; Luodi: "
+                         f"{'; '.join(serve[-1]['rebuild_reports']) or 'no report'}")
         if profile:
             log_line(f"[profile] cProfile of one Luodi build at {profile.name}")
             prof = bench_profile(profile, tmp, 15, args.feature)
