@@ -245,7 +245,9 @@ def _config_inputs(config) -> tuple:
     """What the whole site's pages depend on beyond their own inputs: the configuration file
     (and those it inherits), what plugins added to `extra`, and the theme's templates."""
     texts = []
-    path = config.config_file_path
+    # Real paths: `mkdocs serve -f mkdocs.yml` names the file as given for its first build
+    # and by its absolute path when it reloads it, and the key must not see the difference.
+    path = config.config_file_path and os.path.realpath(config.config_file_path)
     seen = set()
     while path and path not in seen and os.path.isfile(path):
         seen.add(path)
@@ -261,7 +263,7 @@ def _config_inputs(config) -> tuple:
         extra = object()  # never equal: nothing is reused
     templates = []
     for folder in config.theme.dirs:
-        for root, _, names in os.walk(folder):
+        for root, _, names in os.walk(os.path.realpath(folder)):
             for name in names:
                 if name.endswith((".html", ".xml", ".j2", ".jinja")):
                     stat = os.stat(os.path.join(root, name))
