@@ -62,6 +62,8 @@ EDITS = [
               "evidence: 各大区客户数据抽样报告")),
     ("a variable a form shows", "playbooks/standard/playbook.yaml",
      _replace("value: 某制造企业 ERP 实施项目", "value: 某集团 ERP 二期项目")),
+    ("the playbook's title (every page's nav, and 404.html)", "playbooks/standard/playbook.yaml",
+     _title),
     ("a glossary term", "playbooks/standard/playbook.yaml",
      _replace("term: MoSCoW 法", "term: MoSCoW 排序法")),
     ("a new role (new pages)", "playbooks/standard/roles/data-steward.yaml",

@@ -11,7 +11,11 @@ what a full build makes:
   the site's configuration, and what each link on the page resolved to;
 - Material's search entries of the page: by its HTML, table of contents, title, URL and meta;
 - the theme's template (`main.html`): by the page's HTML, title, meta, table of contents, its
-  neighbours, the part of the nav the page shows, and the configuration.
+  neighbours, the part of the nav the page shows, and the configuration; the site's own
+  templates (404.html, sitemap.xml) by the nav a page outside it shows and the list of pages.
+
+The theme's templates are compiled once for the life of the server (Jinja's bytecode cache,
+which checks each template's source), not once per build.
 
 A step that logged a warning is never remembered (the warning must come again, and `strict`
 must fail again), nor is a page whose template context holds something this module does not
@@ -25,6 +29,7 @@ import logging
 import os
 from pathlib import Path
 
+import jinja2
 from mkdocs.structure.files import Files
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
@@ -55,6 +60,7 @@ class Rebuild:
         self._wrapped_index = None
         self.converted: list[str] = []  # this build's pages converted again (for `serve -v`)
         self._nav = None  # (nav, config) of this build
+        self.compiled = _CompiledTemplates()
 
     # -- per build
 
@@ -167,6 +173,8 @@ class Rebuild:
             return template if args or kwargs else _Template(template, name, self)
 
         env.get_template = get_page_template  # this build's environment only
+        env.bytecode_cache = self.compiled  # mkdocs makes a new environment for each build
+
 
     def render(self, template, name: str, context) -> str:
         key = self._template_key(name, context)
@@ -182,8 +190,12 @@ class Rebuild:
 
     def _template_key(self, name: str, context) -> str | None:
         page = context.get("page")
-        if page is None or not hasattr(page, "file") or set(context) - _CONTEXT:
-            return None  # 404.html, sitemap.xml, or a context this module does not know
+        if set(context) - _CONTEXT:
+            return None  # a context this module does not know
+        if page is None:
+            return self._site_template_key(name, context)
+        if not hasattr(page, "file"):
+            return None
         nav = self.nav_keys.get(page.url, self.unlisted_nav)
         if nav is None:
             return None
@@ -199,6 +211,40 @@ class Rebuild:
         except _Unstable:
             return None
         return _digest(parts)
+
+    def _site_template_key(self, name: str, context) -> str | None:
+        """A template of the site rather than of a page (404.html, sitemap.xml): it shows the
+        nav as a page outside it does, and may list every page."""
+        if self.unlisted_nav is None:
+            return None
+        pages = []
+        for file in context.get("pages") or ():
+            page = getattr(file, "page", None)
+            pages.append((file.src_uri, file.url, getattr(page, "title", None),
+                          getattr(page, "canonical_url", None),
+                          str(getattr(page, "update_date", None))))
+        try:
+            return _digest((self.config_key, name, self.unlisted_nav, context.get("base_url"),
+                            _stable(list(context.get("extra_css") or ())),
+                            _stable([str(s) for s in context.get("extra_javascript") or ()]),
+                            pages))
+        except _Unstable:
+            return None
+
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """The theme's templates compiled once for every build of `mkdocs serve`, kept in memory.
+    Jinja compares each template's source with the one the code was compiled from."""
+
+    def __init__(self):
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
 
 
 class _Template:
