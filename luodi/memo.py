@@ -16,18 +16,25 @@ class Memo:
         self.current: dict = {}
         self.hits = self.misses = 0
 
-    def get(self, key):
-        found = self.previous.get(key)
+    def get(self, key, carried=None):
+        """The result stored under `key` in this build or the previous one, else None.
+        `carried`, if given, brings a result of the previous build up to date as it is kept."""
+        found = self.current.get(key)
         if found is None:
-            self.misses += 1
-            return None
+            found = self.previous.get(key)
+            if found is None:
+                self.misses += 1
+                return None
+            if carried is not None:
+                found = carried(found)
+            self.current[key] = found
         self.hits += 1
-        self.current[key] = found
         return found
 
     def put(self, key, value) -> None:
         self.current[key] = value
 
-    def next_build(self) -> None:
-        self.previous, self.current = self.current, {}
+    def next_build(self, keep: bool = True) -> None:
+        """A new build begins; with keep=False nothing of the last one is found again."""
+        self.previous, self.current = (self.current if keep else {}), {}
         self.hits = self.misses = 0

@@ -33,6 +33,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from .memo import Memo
+
 HEAD_BYTES = 4_000    # JSON per chunk of records (locations, titles, tags: what ranks first)
 TEXT_BYTES = 3_000     # JSON per chunk of texts: fetched only for the results shown
 BUCKETS = 1024         # posting files; a query's keys fetch a few of them
@@ -267,7 +269,7 @@ class _Finder:
                     found.add(word)
         found = set(map(self.key_of.__getitem__, found))
         if self.memo is not None:
-            self.memo.found[text] = frozenset(found)
+            self.memo.words_found(text, frozenset(found))
         return found
 
 
@@ -281,56 +283,46 @@ class ShardMemo:
 
     def __init__(self):
         self.lexicon: set[str] = set()
-        self.found: dict[str, frozenset[str]] = {}  # text → the lexicon's word keys in it
-        self.previous: dict[str, frozenset[str]] = {}
-        self.vocab: dict[tuple, tuple[set[str], set[str]]] = {}  # a document's words, tokens
-        self.vocab_previous: dict[tuple, tuple[set[str], set[str]]] = {}
+        self.found = Memo()  # text → the lexicon's word keys in it
+        self.vocab = Memo()  # a document's (title, text, tags) → its words and tokens
+        self.texts = Memo()  # text → its field (as the worker makes it) and keys()
         self.added: set[str] = set()
         self.removed: set[str] = set()
-        self.texts: dict[str, tuple[str, frozenset[str]]] = {}  # a text's field and keys()
-        self.texts_previous: dict[str, tuple[str, frozenset[str]]] = {}
 
     def next_run(self, lexicon: set[str]) -> None:
-        self.previous, self.found = self.found, {}
-        self.texts_previous, self.texts = self.texts, {}
-        self.added, self.removed = lexicon - self.lexicon, {WORD + w for w in
-                                                            self.lexicon - lexicon}
-        if len(self.added) > self.MAX_NEW_WORDS:
-            self.previous = {}
+        self.added = lexicon - self.lexicon
+        self.removed = {WORD + w for w in self.lexicon - lexicon}
+        self.found.next_build(keep=len(self.added) <= self.MAX_NEW_WORDS)
+        self.texts.next_build()
         self.lexicon = set(lexicon)
 
     def words_in(self, text: str) -> frozenset[str] | None:
-        found = self.found.get(text)
-        if found is not None:
-            return found
-        found = self.previous.get(text)
-        if found is None:
-            return None
-        if self.added or self.removed:
-            found = frozenset((found - self.removed)
-                              | {WORD + w for w in self.added if w in text})
-        self.found[text] = found
-        return found
+        if not (self.added or self.removed):
+            return self.found.get(text)
+        added, removed = self.added, self.removed
+        return self.found.get(text, lambda found: frozenset(
+            (found - removed) | {WORD + w for w in added if w in text}))
+
+    def words_found(self, text: str, found: frozenset[str]) -> None:
+        self.found.put(text, found)
 
     def text_keys(self, text: str) -> tuple[str, frozenset[str]]:
-        found = self.texts.get(text) or self.texts_previous.get(text)
+        found = self.texts.get(text)
         if found is None:
             body = text_field(text)
             found = (body, frozenset(keys(body)))
-        self.texts[text] = found
+            self.texts.put(text, found)
         return found
 
     def vocabulary_of(self, key: tuple, make) -> tuple[set[str], set[str]]:
         found = self.vocab.get(key)
         if found is None:
-            found = self.vocab_previous.get(key)
-            if found is None:
-                found = make()
-            self.vocab[key] = found
+            found = make()
+            self.vocab.put(key, found)
         return found
 
     def vocabulary_done(self) -> None:
-        self.vocab_previous, self.vocab = self.vocab, {}
+        self.vocab.next_build()
 
 
 def shard(index: dict, memo: ShardMemo | None = None) -> tuple[dict, dict[str, str]]:
