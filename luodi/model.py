@@ -522,6 +522,12 @@ class Playbook(Node):
         return [tuple(row) for row in rows]
 
     @cached_property
+    def derived(self) -> dict:
+        """What other modules work out from the whole playbook, kept here by name so that it
+        is worked out once (the model does not change once it is read)."""
+        return {}
+
+    @cached_property
     def index(self) -> dict:
         modules = [(r, m) for r in self.roles for m in r.modules]
         items = [(p, i) for p in self.phases for i in p.checklist]

@@ -96,7 +96,11 @@ def gate(playbook: Playbook, phase: Phase) -> Gate:
 
 
 def gates(playbook: Playbook) -> list[Gate]:
-    return [gate(playbook, phase) for phase in playbook.phases]
+    """Every phase's gate, in order: once per playbook (each role's page shows the current one)."""
+    found = playbook.derived.get("gates")
+    if found is None:
+        found = playbook.derived["gates"] = [gate(playbook, phase) for phase in playbook.phases]
+    return found
 
 
 def current_gate(playbook: Playbook, all_gates: list[Gate] | None = None) -> Gate | None:
