@@ -11,6 +11,7 @@ import html
 import posixpath
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..i18n import label
 from ..model import Module, Phase, Playbook
@@ -45,6 +46,9 @@ def _md_line(line: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", line).replace("\\{", _BRACE)
 
 
+# md_inline() and h() are remembered: a page shows the same role, phase and label texts many
+# times over (at 10x, 2,543 distinct texts in 122,825 calls of md_inline, 10,461 in 292,677 of h).
+@lru_cache(maxsize=1 << 16)
 def md_inline(text: str) -> str:
     """Plain text on one line (headings, list items, table cells): md() of one line."""
     return _md_line(_entities(" ".join(text.split())))
@@ -57,7 +61,12 @@ def _entities(text: str) -> str:
 
 def h(text) -> str:
     """Plain text for an HTML context."""
-    return html.escape(str(text), quote=True).replace("{", _BRACE)
+    return _html_text(text if type(text) is str else str(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def _html_text(text: str) -> str:
+    return html.escape(text, quote=True).replace("{", _BRACE)
 
 
 # ------------------------------------------------------------------ pages and links
