@@ -53,6 +53,7 @@ class Rebuild:
         self.markdown = Memo()
         self.search = Memo()
         self.templates = Memo()
+        self.site_templates = Memo()  # 404.html, sitemap.xml
         self.config_key = ""
         self.nav_keys: dict[str, str] = {}  # page URL → the nav it shows
         self.unlisted_nav: str | None = None  # the nav a page outside it shows
@@ -68,7 +69,7 @@ class Rebuild:
         """A new build: what the previous one used is what this one may reuse."""
         if not self.enabled:
             return
-        for memo in (self.markdown, self.search, self.templates):
+        for memo in (self.markdown, self.search, self.templates, self.site_templates):
             memo.next_build()
         self.config_key = _digest(_config_inputs(config))
         self.convert = not any(str(e) in _READS_FILES for e in config.markdown_extensions)
@@ -175,17 +176,18 @@ class Rebuild:
         env.get_template = get_page_template  # this build's environment only
         env.bytecode_cache = self.compiled  # mkdocs makes a new environment for each build
 
-
     def render(self, template, name: str, context) -> str:
         key = self._template_key(name, context)
+        # Pages apart from the site's own templates, so that the report counts pages.
+        memo = self.templates if context.get("page") is not None else self.site_templates
         if key is not None:
-            found = self.templates.get(key)
+            found = memo.get(key)
             if found is not None:
                 return found
         with _Warnings() as warned:
             output = template.render(context)
         if key is not None and not warned.count:
-            self.templates.put(key, output)
+            memo.put(key, output)
         return output
 
     def _template_key(self, name: str, context) -> str | None:
