@@ -586,6 +586,12 @@ import sys, time
 from luodi.read import load_playbooks
 from luodi.render.pages import page_markdown, playbook_pages
 for _ in range(2):
+    # What Luodi's functions remember (escaped texts) lasts one build process: forgotten here,
+    # so that the second pass does what a build does, without the first pass's imports.
+    for module in [m for name, m in sys.modules.items() if name.startswith("luodi")]:
+        for value in list(vars(module).values()):
+            if callable(getattr(value, "cache_clear", None)):
+                value.cache_clear()
     t0 = time.perf_counter()
     result = load_playbooks(sys.argv[1])
     t1 = time.perf_counter()
