@@ -23,6 +23,7 @@ import collections
 import logging
 import os
 import re
+import resource
 import shutil
 import sys
 import tempfile
@@ -47,6 +48,17 @@ def edit(text: str, kind: str, n: int) -> str:
     if kind == "none":
         return text
     raise SystemExit(f"unknown edit kind {kind!r}: title, detail or none")
+
+
+def _memory() -> str:
+    """This process's memory now and at its peak (the memory of two builds is kept)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+    try:
+        with open("/proc/self/statm") as f:  # Linux
+            resident = int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:
+        return f"peak {peak / 2**20:.0f} MB"
+    return f"resident {resident / 2**20:.0f} MB, peak {peak / 2**20:.0f} MB"
 
 
 def main() -> int:
@@ -92,7 +104,7 @@ def main() -> int:
         config.plugins.on_startup(command="serve", dirty=False)
         start = time.perf_counter()
         build(config, serve_url=URL)
-        print(f"first build: {time.perf_counter() - start:.2f} s", flush=True)
+        print(f"first build: {time.perf_counter() - start:.2f} s; {_memory()}", flush=True)
         for n, kind in enumerate(kinds, 1):  # each edit on top of the ones before
             EDITED.write_text(edit(EDITED.read_text(encoding="utf-8"), kind, n), encoding="utf-8")
             events.clear()
@@ -101,7 +113,7 @@ def main() -> int:
             seconds = time.perf_counter() - start
             top = ", ".join(f"{name} {s:.2f}" for name, s in events.most_common(6))
             print(f"{kind} edit: rebuilt in {seconds:.2f} s; events {sum(events.values()):.2f} s "
-                  f"({top})", flush=True)
+                  f"({top}); {_memory()}", flush=True)
     finally:
         os.chdir(bench_build.REPO)
         shutil.rmtree(tmp, ignore_errors=True)
