@@ -9,8 +9,9 @@ For each rebuild it prints its time, Luodi's log line (how many pages were made 
 time spent in each plugin event. No server and no browser: what is left of a rebuild's time
 beyond the events is mkdocs' own work on every page.
 
-Edit kinds: title (the phase's title, which many pages show), detail (one item's detail, which
-one phase page and its handout show), none (the file written again unchanged).
+Edit kinds, the same as the serve test of bench_build.py makes: title (the phase's title, which
+many pages show), detail (one item's detail, which one phase page and its handout show); and
+none (the file written again unchanged).
 
 Run from the repository root:  python bench/bench_rebuild.py --copies 10 --edits title,detail
 Nothing is written outside a temporary directory, which is removed at the end.
@@ -22,7 +23,6 @@ import argparse
 import collections
 import logging
 import os
-import re
 import resource
 import shutil
 import sys
@@ -41,13 +41,13 @@ EDITED = Path("playbooks/standard/phases/preparation.yaml")
 
 
 def edit(text: str, kind: str, n: int) -> str:
-    if kind == "title":
-        return re.sub(r"^title: .*$", f"title: 准备阶段 {n}", text, count=1, flags=re.M)
-    if kind == "detail":
-        return re.sub(r"^(\s+detail: )", rf"\g<1>改 {n} ", text, count=1, flags=re.M)
+    """Edit `n` of the phase file: the serve test's edit of that kind (bench_build.SERVE_EDITS)."""
     if kind == "none":
         return text
-    raise SystemExit(f"unknown edit kind {kind!r}: title, detail or none")
+    try:
+        return bench_build.SERVE_EDITS[kind][1](text, n)
+    except bench_build.BenchError as exc:
+        raise SystemExit(f"bench_rebuild: {exc}") from None
 
 
 def _memory() -> str:
@@ -68,8 +68,10 @@ def main() -> int:
                         help="comma-separated edit kinds, one rebuild each")
     args = parser.parse_args()
     kinds = args.edits.split(",")
-    for kind in kinds:
-        edit("", kind, 0)  # an unknown kind stops here, before the first build
+    unknown = [kind for kind in kinds if kind != "none" and kind not in bench_build.SERVE_EDITS]
+    if unknown:  # before the first build
+        raise SystemExit(f"unknown edit kind {unknown[0]!r}: "
+                         f"{', '.join(bench_build.SERVE_EDITS)} or none")
     tmp = Path(tempfile.mkdtemp(prefix="luodi-rebuild-"))
     try:
         project = tmp / "project"
