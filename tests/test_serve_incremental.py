@@ -135,7 +135,11 @@ def test_the_served_site_is_the_full_build_after_every_kind_of_edit(tmp_path):
     port = free_port()
     # `mkdocs serve` sets site_url to its own address: the full build gets the same one.
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    (project / "mkdocs.yml").write_text(f"site_url: http://127.0.0.1:{port}/\n" + config,
+    # The search index split into shards, as a large site's is: they are kept between builds.
+    split = config.replace("      playbooks: playbooks\n",
+                           "      playbooks: playbooks\n      search_shards: always\n", 1)
+    assert split != config
+    (project / "mkdocs.yml").write_text(f"site_url: http://127.0.0.1:{port}/\n" + split,
                                         encoding="utf-8")
     (tmp_path / "tmp").mkdir()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(tmp_path / "tmp"),
@@ -145,7 +149,7 @@ def test_the_served_site_is_the_full_build_after_every_kind_of_edit(tmp_path):
         server.wait_settled(0)
         served = next((tmp_path / "tmp").glob("mkdocs_*"))
         time.sleep(1.5)  # the watcher's first look at the files
-        reused = []
+        reused, shards = [], []
         for what, name, edit in EDITS:
             path = project / name
             before = server.builds()
@@ -172,6 +176,8 @@ def test_the_served_site_is_the_full_build_after_every_kind_of_edit(tmp_path):
             assert not differ, (what, differ[:10])
             found = re.findall(r"luodi: rebuilt (\d+) of (\d+) pages", log)
             reused.append((what, found[-1] if found else None))
+            linked = re.findall(r"search: index split into (\d+) files .*, (\d+) as in the last", log)
+            shards.append((what, linked[-1] if linked else None))
         # The memory was used: the first rebuild after start-up reused the first build's
         # pages, and after an item's detail changed, few pages were rendered again.
         counts = dict(reused)
@@ -180,5 +186,8 @@ def test_the_served_site_is_the_full_build_after_every_kind_of_edit(tmp_path):
         assert rebuilt < total / 2, reused
         rebuilt, total = map(int, counts["an item's detail"])
         assert 0 < rebuilt <= 6 < total, reused
+        # Most shard files were linked from the build before, not written again.
+        written, linked = map(int, dict(shards)["an item's detail"])
+        assert written / 2 < linked < written, shards
     finally:
         server.stop()

@@ -28,6 +28,7 @@ from .anchors import Anchors
 from .config import LuodiConfig
 from .downloads import Downloads
 from .files import Published
+from .kept import KeptFiles
 from .pages import GeneratedPages, MacroErrors
 from .reader import Reader
 from .rebuild import Rebuild
@@ -50,6 +51,7 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         self.downloads = Downloads()
         self.rebuild = Rebuild(enabled=command == "serve")
         self.shard_memo = ShardMemo() if command == "serve" else None
+        self.kept_shards = KeptFiles() if command == "serve" else None
         self.parse_memo = Memo() if command == "serve" else None  # each playbook file's YAML
         self._new_build()
 
@@ -99,7 +101,7 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         self.nav_titles = _nav_titles(config.nav)  # hand-written pages' names, for pinyin
         self.pages.configure(self.playbooks, config, self.config.nav)
         self.search.configure(config, self.config.search, self.config.search_shards,
-                              self.shard_memo)
+                              self.shard_memo, self.kept_shards)
         self.reader.configure(config)
         self.aliases.configure(self.playbooks)
         self.anchors.load_baseline(config, self.config.anchors_baseline)
@@ -161,6 +163,10 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
 
     def on_post_page(self, output, page, config):
         return self.search.post_page(output, page, self.playbooks, self.pages.texts)
+
+    def on_shutdown(self):
+        if self.kept_shards is not None:
+            self.kept_shards.close()
 
     def on_build_error(self, error):
         self.work.close()

@@ -22,6 +22,7 @@ from ..model import Playbook
 from ..search import enrich_index, label_titles, page_holders, search_extras
 from ..search_shards import SHARD_DIR, ShardMemo, shard
 from . import pagefind
+from .kept import KeptFiles
 from .work import Work
 
 log = logging.getLogger("mkdocs.plugins.luodi")
@@ -56,15 +57,16 @@ class Search:
         self.holders: dict | None = None  # Pagefind: which playbooks hold each page
         self.shards = "auto"  # Luodi's worker: search_shards
         self.memo: ShardMemo | None = None  # under `mkdocs serve`: what the last split found
+        self.kept: KeptFiles | None = None  # under `mkdocs serve`: the last build's shard files
 
     def configure(self, config, engine: str, shards: str = "auto",
-                  memo: ShardMemo | None = None) -> None:
+                  memo: ShardMemo | None = None, kept: KeptFiles | None = None) -> None:
         """The engine of this build. Pagefind fetches its index over HTTP, which a site opened
         from the file system (the offline build) does not have: there Luodi's worker, which
         reads the index from a script, answers instead."""
         self.engine = engine
         self.shards = "never" if offline_enabled(config) else shards
-        self.memo = memo
+        self.memo, self.kept = memo, kept
         self.pagefind_binary = None
         self.pagefind_skip = set()
         self.job = None
@@ -139,8 +141,9 @@ class Search:
             text = _dumps(data)
             if self.shards == "always" or (self.shards == "auto" and too_big_for_one_file(text)):
                 data, files = shard(data, self.memo)
-                _write_shards(index.parent, files)
-                log.info("search: index split into %d files (search/%s/)", len(files), SHARD_DIR)
+                _write_shards(index.parent, files, self.kept)
+                log.info("search: index split into %d files (search/%s/)%s", len(files), SHARD_DIR,
+                         f", {self.kept.linked} as in the last build" if self.kept else "")
         else:
             return
         index.write_text(_dumps(data), encoding="utf-8")
@@ -150,12 +153,18 @@ def _dumps(data) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def _write_shards(search_dir: Path, files: dict[str, str]) -> None:
+def _write_shards(search_dir: Path, files: dict[str, str], kept: KeptFiles | None) -> None:
     """The shard files, in a folder of their own that holds nothing else (an earlier build's
     files are removed: their numbers would not match)."""
     folder = search_dir / SHARD_DIR
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
+    if kept is None:
+        for name, text in files.items():
+            (search_dir / name).write_text(text, encoding="utf-8")
+        return
+    kept.start()
     for name, text in files.items():
-        (search_dir / name).write_text(text, encoding="utf-8")
+        kept.write(search_dir, name, text)
+    kept.finish()
