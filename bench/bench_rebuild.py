@@ -6,8 +6,9 @@ N times as bench_build.py --serve-sizes makes it) is built once; then each edit 
 playbooks/standard/phases/preparation.yaml and the site is built again the way `mkdocs serve`
 does it: the configuration read anew, the plugin objects kept (on_startup ran with "serve").
 For each rebuild it prints its time, Luodi's log line (how many pages were made again) and the
-time spent in each plugin event. No server and no browser: what is left of a rebuild's time
-beyond the events is mkdocs' own work on every page.
+time spent in each plugin event. No server (the plugins' on_serve runs after the first build,
+with a stand-in) and no browser: what is left of a rebuild's time beyond the events is mkdocs'
+own work on every page, and the conversion of the pages made again.
 
 Edit kinds, the same as the serve test of bench_build.py makes: title (the phase's title, which
 many pages show), detail (one item's detail, which one phase page and its handout show); and
@@ -61,11 +62,24 @@ def _memory() -> str:
     return f"resident {resident / 2**20:.0f} MB, peak {peak / 2**20:.0f} MB"
 
 
+class _Server:
+    """What the plugins' on_serve ask of mkdocs' server: the paths it watches."""
+
+    def __init__(self):
+        self.watched: list[str] = []
+
+    def watch(self, path, *args, **kwargs) -> None:
+        self.watched.append(str(path))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--copies", type=int, default=1, help="the standard playbook N times")
     parser.add_argument("--edits", default="title,detail,title,detail",
                         help="comma-separated edit kinds, one rebuild each")
+    parser.add_argument("--profile", metavar="FILE",
+                        help="profile the rebuilds with pyinstrument (pip install pyinstrument) "
+                             "and write its HTML report to FILE")
     args = parser.parse_args()
     kinds = args.edits.split(",")
     unknown = [kind for kind in kinds if kind != "none" and kind not in bench_build.SERVE_EDITS]
@@ -102,20 +116,40 @@ def main() -> int:
             config.site_url = URL
             return config
 
+        profiler = None
+        if args.profile:
+            try:
+                from pyinstrument import Profiler
+            except ImportError:
+                raise SystemExit("bench_rebuild: --profile needs pyinstrument "
+                                 "(pip install pyinstrument)") from None
+            profiler = Profiler(interval=0.001)
         config = configured()
         config.plugins.on_startup(command="serve", dirty=False)
         start = time.perf_counter()
         build(config, serve_url=URL)
         print(f"first build: {time.perf_counter() - start:.2f} s; {_memory()}", flush=True)
+        # As `mkdocs serve` does once the first build is done: Luodi then runs the rebuilds'
+        # jobs in this process, which imported what they need, rather than in a new child.
+        config.plugins.on_serve(_Server(), config=config, builder=None)
         for n, kind in enumerate(kinds, 1):  # each edit on top of the ones before
             EDITED.write_text(edit(EDITED.read_text(encoding="utf-8"), kind, n), encoding="utf-8")
             events.clear()
             start = time.perf_counter()
+            if profiler:
+                profiler.start()
             build(configured(), serve_url=URL)
+            if profiler:
+                profiler.stop()
             seconds = time.perf_counter() - start
             top = ", ".join(f"{name} {s:.2f}" for name, s in events.most_common(6))
             print(f"{kind} edit: rebuilt in {seconds:.2f} s; events {sum(events.values()):.2f} s "
                   f"({top}); {_memory()}", flush=True)
+        if profiler:
+            report = Path(bench_build.REPO, args.profile)
+            report.write_text(profiler.output_html(), encoding="utf-8")
+            print(profiler.output_text(unicode=True, show_all=bool(os.environ.get("LUODI_PROFILE_ALL"))), flush=True)
+            print(f"profile of the rebuilds: {report}")
     finally:
         os.chdir(bench_build.REPO)
         shutil.rmtree(tmp, ignore_errors=True)
