@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from functools import cache
+from functools import cache, lru_cache
 from html import escape
 
 from ..i18n import label
@@ -106,7 +106,14 @@ def form_docx(playbook: Playbook, form: Form) -> bytes:
     parts["docProps/core.xml"] = _MARKS.sub(  # one pass: a title may contain a mark's text
         lambda m: _xml_text(clean(filled[m.group(0)])).encode("utf-8"),
         parts["docProps/core.xml"])
-    return fixed_zip(list(parts.items()))
+    return _docx(tuple(parts.items()))
+
+
+# A document is a function of its parts, and zipping them takes most of a form's time: under
+# `mkdocs serve` the forms an edit did not touch are not zipped again.
+@lru_cache(maxsize=512)
+def _docx(parts: tuple[tuple[str, bytes], ...]) -> bytes:
+    return fixed_zip(list(parts))
 
 
 _TITLE_MARK, _SUBJECT_MARK = b"LUODI-FORM-TITLE", b"LUODI-FORM-SUBJECT"

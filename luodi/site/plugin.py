@@ -18,6 +18,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import Files
 
 from ..diagnostics import errors, ignorable
+from ..exports import Site
 from ..extensions import ExtensionError, load_extensions
 from ..memo import Memo
 from ..model import Playbook
@@ -124,8 +125,8 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         return nav
 
     def on_serve(self, server, config, builder):
-        self.serve.started(server, self.playbook_root(config),
-                           {pb.language for pb in self.playbooks.values()})
+        self.serve.started(server, self.playbook_root(config), list(self.playbooks.values()),
+                           Site(config.site_url or "", config.use_directory_urls))
         return server
 
     @event_priority(100)  # first: before mkdocs-macros, Material's meta or tags plugin

@@ -1,8 +1,8 @@
 """`mkdocs serve`: what makes a rebuild after an edit quicker, and what the server watches.
 
 The plugin object lives as long as the server (it has on_startup), so this state does too: whether
-the first build is done, and the thread that imports, while the server waits for the first edit,
-what the rebuilds' jobs need.
+the first build is done, and the thread that, while the server waits for the first edit, imports
+what the rebuilds' jobs need and makes the first build's downloads again for them to reuse.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ class Serve:
         self.rebuilding = False  # the first build of `mkdocs serve` is done: rebuilds follow
         self.warm_up: threading.Thread | None = None
 
-    def started(self, server, playbook_root, languages: set[str]) -> None:
+    def started(self, server, playbook_root, playbooks: list, site) -> None:
         """The first build is done and the server runs: watch the playbooks, and prepare."""
         self.rebuilding = True
-        self.warm_up = threading.Thread(target=_warm_up, args=(languages,), daemon=True)
+        self.warm_up = threading.Thread(target=_warm_up, args=(playbooks, site), daemon=True)
         self.warm_up.start()
         memoize_jieba()
         server.watch(str(playbook_root))
@@ -33,17 +33,18 @@ class Serve:
         return self.rebuilding
 
 
-def _warm_up(languages: set[str]) -> None:
-    """Import python-docx, openpyxl and pypinyin, and make the Word template, ahead of time."""
-    with contextlib.suppress(Exception):  # only an optimisation: the jobs import them anyway
-        import openpyxl  # noqa: F401
-
-        from ..exports.word import _docx_template
+def _warm_up(playbooks: list, site) -> None:
+    """Import pypinyin and make the downloads of the first build again, in this process,
+    while the server waits for the first edit: the first build made them in the second
+    process, and what the exports remember (each form's document, each phase's workbook) lets
+    a rebuild make again only the files an edit changed."""
+    with contextlib.suppress(Exception):  # only an optimisation: the jobs do it anyway
+        from ..exports import site_downloads
         from ..search import pinyin_table
 
-        for language in languages:
-            _docx_template(language)
         pinyin_table(["验收"])
+        for pb in playbooks:
+            site_downloads(pb, None, site)
 
 
 def memoize_jieba() -> None:
