@@ -26,6 +26,7 @@ one that matches only in its text, on a page whose records were not needed.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import operator
@@ -68,9 +69,16 @@ def normalize(text: str) -> str:
 
 
 # The worker's fields, made the way it makes them: zero-width spaces out, a title trimmed, a
-# text's whitespace collapsed, a tag as it is.
+# text's whitespace collapsed, a tag as it is. Titles repeat (every copy of a section, every
+# rebuild under `mkdocs serve`): they are remembered.
+@functools.lru_cache(maxsize=1 << 16)
 def title_text(title: str) -> str:
     return decode(title).replace("\u200b", "").strip()
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def title_field(title: str) -> str:
+    return normalize(title_text(title))
 
 
 def text_field(text: str) -> str:
@@ -170,7 +178,7 @@ def _doc_vocabulary(doc: tuple, split: re.Pattern, fields: _Fields) -> tuple[set
     words = fields.words_of(set(split.split(f"{decode(title)} {decode(text)}")))
     tokens: set[str] = set()
     tag_text = " ".join(tag_field(t) for t in tags)
-    for field in (normalize(title_text(title)), tag_text, fields.text(text)):
+    for field in (title_field(title), tag_text, fields.text(text)):
         tokens.update(_ASCII_TOKEN.findall(field))
     return words, tokens
 
@@ -341,7 +349,7 @@ def shard(index: dict, memo: ShardMemo | None = None) -> tuple[dict, dict[str, s
     # Groups in the order of their titles: a section's copies and the versions that forks
     # changed are next to each other, and a query finds them in few files.
     groups = dict(sorted(by_text.items(), key=lambda g: (
-        normalize(title_text(g[1][0].get("title", ""))), g[1][0].get("location", ""))))
+        title_field(g[1][0].get("title", "")), g[1][0].get("location", ""))))
     find = _Finder(lexicon(words, tokens, config.get("luodi", {})), memo, fields)
     # Where each key is: in a record's title or tags, and in the group's text.
     in_titles: dict[str, list[int]] = {}
@@ -351,7 +359,7 @@ def shard(index: dict, memo: ShardMemo | None = None) -> tuple[dict, dict[str, s
     for number, (text, records) in enumerate(groups.items()):
         for key in find.in_text(text):
             in_texts.setdefault(key, []).append(number)
-        fields = {normalize(title_text(r.get("title", ""))) for r in records}
+        fields = {title_field(r.get("title", "")) for r in records}
         fields.update(tag_field(tag) for r in records for tag in r.get("tags") or ())
         found: set[str] = set()
         for field in fields:
@@ -389,8 +397,9 @@ def shard(index: dict, memo: ShardMemo | None = None) -> tuple[dict, dict[str, s
 
 def _gaps(numbers: list[int]) -> list[int]:
     """Ascending group numbers as gaps: small numbers, and gzip likes them."""
-    previous = [0, *numbers[:-1]] if numbers else []
-    return [b - a for a, b in zip(previous, numbers, strict=True)]
+    if not numbers:
+        return []
+    return [numbers[0], *map(operator.sub, numbers[1:], numbers)]
 
 
 def _pages(docs: list[dict]) -> dict[str, dict]:
