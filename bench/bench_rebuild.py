@@ -148,7 +148,7 @@ def main() -> int:
         if profiler:
             report = Path(bench_build.REPO, args.profile)
             report.write_text(profiler.output_html(), encoding="utf-8")
-            print(profiler.output_text(unicode=True, show_all=bool(os.environ.get("LUODI_PROFILE_ALL"))), flush=True)
+            print(profiler.output_text(unicode=True, show_all=False), flush=True)
             print(f"profile of the rebuilds: {report}")
     finally:
         os.chdir(bench_build.REPO)
