@@ -1,8 +1,8 @@
 """Under `mkdocs serve`: files Luodi writes into the site, kept from one build for the next.
 
 mkdocs empties the site before every build, so each rebuild writes every file again. The search
-shards of a large site are many small files (some 20,000 at 10x the default playbook), and most
-of them are the same after an edit. A file written here goes into a folder of Luodi's own and is
+shards of a large site are many small files (2,084 at 10x the default playbook), and most of
+them are the same after an edit. A file written here goes into a folder of Luodi's own and is
 hard-linked into the site; the next build links it again when its text did not change, which
 costs about a fifth of writing it. Where links cannot be made (another file system, one without
 hard links), files are written as in a build.
