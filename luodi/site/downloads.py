@@ -20,6 +20,11 @@ from .files import Published
 from .work import Work
 
 
+def site_of(config) -> Site:
+    """Where this mkdocs build publishes the site, for the downloads that link back to it."""
+    return Site(config.site_url or "", config.use_directory_urls)
+
+
 class Downloads:
     def __init__(self):
         # By playbook id: the JSON and the site the downloads were made from, and the files
@@ -33,7 +38,7 @@ class Downloads:
         """Announce every download to mkdocs; those not made yet become jobs (returns whether
         there is any)."""
         self.pending = []
-        site = Site(config.site_url or "", config.use_directory_urls)
+        site = site_of(config)
         for pb in playbooks.values():
             data = playbook_json(pb)
             key = (data, site)

@@ -18,7 +18,6 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import Files
 
 from ..diagnostics import errors, ignorable
-from ..exports import Site
 from ..extensions import ExtensionError, load_extensions
 from ..memo import Memo
 from ..model import Playbook
@@ -27,7 +26,7 @@ from ..search_shards import ShardMemo
 from .aliases import Aliases
 from .anchors import Anchors
 from .config import LuodiConfig
-from .downloads import Downloads
+from .downloads import Downloads, site_of
 from .files import Published
 from .kept import KeptFiles
 from .pages import GeneratedPages, MacroErrors
@@ -126,7 +125,7 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
 
     def on_serve(self, server, config, builder):
         self.serve.started(server, self.playbook_root(config), list(self.playbooks.values()),
-                           Site(config.site_url or "", config.use_directory_urls))
+                           site_of(config))
         return server
 
     @event_priority(100)  # first: before mkdocs-macros, Material's meta or tags plugin
