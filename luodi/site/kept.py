@@ -1,102 +1,276 @@
-"""Under `mkdocs serve`: files Luodi writes into the site, kept from one build for the next.
+"""Under `mkdocs serve`: the previous build's site stays in place, and a file whose bytes did not
+change is not written again.
 
-mkdocs empties the site before every build, so each rebuild writes every file again. The search
-shards of a large site are many small files (2,084 at 10x the default playbook), and most of
-them are the same after an edit. A file written here goes into a folder of Luodi's own and is
-hard-linked into the site; the next build links it again when its text did not change, which
-costs about a fifth of writing it. Where links cannot be made (another file system, one without
-hard links), files are written as in a build.
+mkdocs empties the site before every build and writes every file again: on a large site that is
+thousands of files deleted and created for one edit (about 1 ms each on some disks), most of
+them with the same bytes as before. Here, for each build after the first:
+
+- just before mkdocs empties the site (on_pre_build, last), the site is moved aside, and it is
+  put back before anything is written into it (on_files, first): mkdocs found nothing to delete;
+- a page whose output is what the previous build wrote, to a file nobody changed since, is not
+  written again (on_post_page, last): its output is left empty, which mkdocs skips (its log line
+  for that is dropped);
+- once mkdocs has written its files (on_post_build, first), every file this build neither wrote
+  nor kept is deleted, so that what the plugins do after that meets the site a full build has;
+- the files Luodi writes after that (the search shards) go through `write`, which leaves a file
+  in place when its bytes are the same; those this build did not write are deleted at its end.
+
+The files this build wrote are told from the last build's by their ctime, which programs cannot
+set: it is later than a stamp taken when the site was moved aside. A file is left in place only if it still has the size, times and inode it had when it was
+written: a file changed since, by hand or by a plugin after the write, is written again. After
+a failed build nothing is kept, and the next build starts from an emptied site as mkdocs' does.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
-import tempfile
+import shutil
+import time
 from pathlib import Path
 
+# What mkdocs logs for a page whose output is empty (mkdocs/commands/build.py).
+_SKIPPED = "Page skipped: '{}'. Generated empty output."
 
-class KeptFiles:
-    def __init__(self):
-        self._folder: tempfile.TemporaryDirectory | None = None
-        self._linking = True
-        # Relative name → (digest of its text, (size, mtime, inode) of the kept file). The
-        # stat is checked before a link: a file changed in place in a served site is not kept.
-        self._kept: dict[str, tuple[bytes, tuple[int, int, int]]] = {}
-        self._written: set[str] = set()
-        self.linked = 0  # files of this build linked rather than written
+_Stat = tuple[int, int, int, int]
 
-    def start(self) -> None:
-        """A new build: what it does not write again is forgotten at its end (finish)."""
-        self._written = set()
-        self.linked = 0
 
-    def write(self, root: Path, name: str, text: str) -> None:
-        """Write `text` to root/name (UTF-8), linking the kept copy where it is the same."""
-        data = text.encode("utf-8")
-        digest = hashlib.blake2b(data, digest_size=16).digest()
-        target = root / name
-        self._written.add(name)
-        if self._linking:
-            kept = self._kept.get(name)
-            source = self._path(name)
-            if kept is not None and kept[0] == digest and _stat(source) == kept[1]:
-                if self._link(source, target):
-                    self.linked += 1
-                    return
-            elif self._store(source, name, digest, data) and self._link(source, target):
-                return
-        target.write_bytes(data)
+class KeptSite:
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self._site: Path | None = None
+        # Site-relative path → (digest of its bytes, its stat) as the last build left it.
+        self._records: dict[str, tuple[bytes, _Stat]] = {}
+        self._managed: set[str] = set()  # what `write` wrote in the last build
+        self._quiet = _QuietSkips()
+        self._new_build()
+
+    def _new_build(self) -> None:
+        self._aside: Path | None = None
+        self._stamp: int | None = 0  # a file with a ctime from here on was written by this build
+        self.adopted = False  # whether this build runs in the previous build's site
+        self._pages: dict[str, bytes] = {}  # page path → digest of its output, this build
+        self._kept_pages: set[str] = set()
+        self._page_stats: dict[str, _Stat | None] = {}  # as mkdocs left them
+        self._written: dict[str, tuple[bytes, _Stat | None]] = {}  # by `write`, this build
+        self._quiet.messages.clear()
+        self.unchanged = 0  # files `write` left in place, this build
+
+    @property
+    def pages_written(self) -> int:
+        return len(self._pages) - len(self._kept_pages)
+
+    # -- the build's events, in their order
+
+    def pre_build(self, config) -> None:
+        """Last before mkdocs empties the site: move the previous build's site aside."""
+        if not self.enabled:
+            return
+        self._new_build()
+        site = Path(config.site_dir)
+        if site != self._site or not self._records or not site.is_dir():
+            self._forget()
+            self._site = site
+            return
+        aside = site.with_name(site.name + ".luodi-previous")
+        try:
+            if aside.exists():  # left by a server that was killed
+                shutil.rmtree(aside)
+            os.rename(site, aside)
+            os.mkdir(site)
+            self._stamp = _next_tick(site)
+        except OSError:
+            self._give_up(aside)
+            return
+        if self._stamp is None:
+            self._give_up(aside)
+            return
+        self._aside = aside
+
+    def restore(self) -> None:
+        """First when the files are listed, once mkdocs emptied the site: put it back."""
+        if self._aside is None:
+            return
+        aside, self._aside = self._aside, None
+        try:
+            os.rmdir(self._site)  # fails if something was written there in the meantime
+            os.rename(aside, self._site)
+        except OSError:
+            self._give_up(aside)
+            return
+        self.adopted = True
+        logging.getLogger("mkdocs.commands.build").addFilter(self._quiet)
+
+    def page(self, output: str, page) -> str:
+        """Last for a page's output: empty (mkdocs writes nothing) where the file in place has
+        these bytes already."""
+        if not self.enabled or not output.strip():
+            return output
+        path = page.file.dest_uri
+        # Encoded as mkdocs writes it.
+        digest = _digest(output.encode("utf-8", errors="xmlcharrefreplace"))
+        self._pages[path] = digest
+        if self.adopted and self._same(path, digest):
+            self._kept_pages.add(path)
+            self._quiet.messages.add(_SKIPPED.format(page.file.src_uri))
+            return ""
+        return output
+
+    def sweep(self) -> None:
+        """First after mkdocs wrote every file: delete what this build did not write or keep,
+        and note how the pages were left."""
+        if not self.enabled:
+            return
+        self._page_stats = {path: _stat(self._site / path) for path in self._pages}
+        if self.adopted and any(stat is not None and stat[2] < self._stamp
+                                for path, stat in self._page_stats.items()
+                                if path not in self._kept_pages):
+            # The clock was set back during the build: what it wrote cannot be told apart.
+            # The site is left as it is, and the next build starts from an emptied one.
+            self.adopted = False
+            self._page_stats = {}
+        if self.adopted:
+            # What `write` wrote last time waits for this build's `write`, or for finish().
+            keep = self._kept_pages | self._managed
+            _delete_where(self._site, lambda rel, stat: rel not in keep
+                          and stat.st_ctime_ns < self._stamp)
+
+    def write(self, path: Path, data: bytes) -> None:
+        """Write data to path in the site, unless the file there has these bytes already."""
+        if not self.enabled:
+            path.write_bytes(data)
+            return
+        rel = path.relative_to(self._site).as_posix()
+        digest = _digest(data)
+        if self.adopted and rel in self._managed and self._same(rel, digest):
+            self.unchanged += 1
+        else:
+            path.write_bytes(data)
+        self._written[rel] = (digest, _stat(path))
 
     def finish(self) -> None:
-        """After a build: the kept files it did not write are removed."""
-        for name in set(self._kept) - self._written:
-            del self._kept[name]
-            try:
-                os.unlink(self._path(name))
-            except OSError:
-                pass
+        """Last after the build: delete what `write` wrote last time but not in this build, and
+        remember each file as it was written (a file changed after that is written again)."""
+        if not self.enabled:
+            return
+        if self.adopted:
+            gone = self._managed - set(self._written)
+            _delete_where(self._site, lambda rel, stat: rel in gone
+                          and stat.st_ctime_ns < self._stamp)
+        written = [(path, (digest, self._page_stats.get(path)))
+                   for path, digest in self._pages.items()] + list(self._written.items())
+        self._records = {path: record for path, record in written if record[1] is not None}
+        self._managed = set(self._written)
+        self._stop_quieting()
+
+    def error(self) -> None:
+        """The build failed: the site may be half written; the next build starts afresh."""
+        if not self.enabled:
+            return
+        if self._aside is not None:
+            self._give_up(self._aside)
+        self._forget()
+        self._stop_quieting()
 
     def close(self) -> None:
-        if self._folder is not None:
-            self._folder.cleanup()
-            self._folder = None
-        self._kept.clear()
+        if self._aside is not None and self._aside.exists():
+            shutil.rmtree(self._aside, ignore_errors=True)
+        self._stop_quieting()
 
-    def _path(self, name: str) -> Path:
-        if self._folder is None:
-            # Removes itself when the server stops, also if a build never finishes.
-            self._folder = tempfile.TemporaryDirectory(prefix="luodi-kept-")
-        return Path(self._folder.name) / name
+    # -- helpers
 
-    def _store(self, source: Path, name: str, digest: bytes, data: bytes) -> bool:
-        try:
-            source.parent.mkdir(parents=True, exist_ok=True)
-            source.unlink(missing_ok=True)  # never write through a link into a served site
-            source.write_bytes(data)
-            self._kept[name] = (digest, _stat(source))
-        except OSError:
-            self._kept.pop(name, None)
-            self._linking = False
-            return False
-        return True
+    def _same(self, path: str, digest: bytes) -> bool:
+        record = self._records.get(path)
+        return (record is not None and record[0] == digest
+                and _stat(self._site / path) == record[1])
 
-    def _link(self, source: Path, target: Path) -> bool:
-        try:
+    def _give_up(self, aside: Path) -> None:
+        """Keep nothing of the previous build: the site is emptied as mkdocs does it."""
+        self._aside = None
+        self._forget()
+        if not aside.exists():
+            return
+        if not self._site.exists():
             try:
-                os.link(source, target)
-            except FileExistsError:
-                target.unlink()
-                os.link(source, target)
-        except OSError:  # EXDEV, EPERM, a file system without hard links
-            self._linking = False
-            return False
-        return True
+                os.rename(aside, self._site)  # mkdocs empties it
+                return
+            except OSError:
+                pass
+        shutil.rmtree(aside, ignore_errors=True)
+
+    def _forget(self) -> None:
+        self._records, self._managed = {}, set()
+
+    def _stop_quieting(self) -> None:
+        logging.getLogger("mkdocs.commands.build").removeFilter(self._quiet)
+        self._quiet.messages.clear()
 
 
-def _stat(path: Path) -> tuple[int, int, int] | None:
+class _QuietSkips(logging.Filter):
+    """Drops mkdocs' line for each page whose output was left empty here."""
+
+    def __init__(self):
+        super().__init__()
+        self.messages: set[str] = set()
+
+    def filter(self, record) -> bool:
+        return not self.messages or record.getMessage() not in self.messages
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=20).digest()
+
+
+def _stat(path: Path) -> _Stat | None:
     try:
         found = os.stat(path)
     except OSError:
         return None
-    return (found.st_size, found.st_mtime_ns, found.st_ino)
+    return (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino)
+
+
+def _next_tick(folder: Path) -> int | None:
+    """A ctime later than any file's written until now (file times come from a coarse clock:
+    the files of the last build may have the time of its last tick), from the clock that gives
+    the ctimes of the files this build writes. None on a file system with coarse times."""
+    start = os.stat(folder).st_ctime_ns
+    for _ in range(100):
+        os.utime(folder)  # sets the folder's ctime to now
+        now = os.stat(folder).st_ctime_ns
+        if now > start:
+            return now
+        time.sleep(0.001)
+    return None
+
+
+def _delete_where(site: Path, stale) -> None:
+    """Delete the files under site for which stale(relative path, stat) is true, and the
+    folders that leaves empty. Hidden entries at the top are left, as mkdocs' own clean does."""
+    for folder, dirs, names in os.walk(site):
+        if folder == str(site):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            names = [n for n in names if not n.startswith(".")]
+        prefix = os.path.relpath(folder, site).replace(os.sep, "/") + "/"
+        prefix = "" if prefix == "./" else prefix
+        deleted = False
+        for name in names:
+            path = os.path.join(folder, name)
+            try:
+                if stale(prefix + name, os.lstat(path)):
+                    os.unlink(path)
+                    deleted = True
+            except OSError:
+                pass
+        if deleted:
+            _prune(Path(folder), site)
+
+
+def _prune(folder: Path, site: Path) -> None:
+    """Remove folder and its parents below site while they are empty."""
+    while folder != site:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent

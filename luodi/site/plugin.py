@@ -28,7 +28,7 @@ from .anchors import Anchors
 from .config import LuodiConfig
 from .downloads import Downloads, site_of
 from .files import Published
-from .kept import KeptFiles
+from .kept import KeptSite
 from .pages import GeneratedPages, MacroErrors
 from .reader import Reader
 from .rebuild import Rebuild
@@ -51,7 +51,8 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         self.downloads = Downloads()
         self.rebuild = Rebuild(enabled=command == "serve")
         self.shard_memo = ShardMemo() if command == "serve" else None
-        self.kept_shards = KeptFiles() if command == "serve" else None
+        # mkdocs' --dirty keeps the site itself (and rebuilds only the pages it thinks changed).
+        self.kept = KeptSite(enabled=command == "serve" and not dirty)
         self.parse_memo = Memo() if command == "serve" else None  # each playbook file's YAML
         self._new_build()
 
@@ -101,14 +102,23 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         self.nav_titles = _nav_titles(config.nav)  # hand-written pages' names, for pinyin
         self.pages.configure(self.playbooks, config, self.config.nav)
         self.search.configure(config, self.config.search, self.config.search_shards,
-                              self.shard_memo, self.kept_shards)
+                              self.shard_memo, self.kept)
         self.reader.configure(config)
         self.aliases.configure(self.playbooks)
         self.anchors.load_baseline(config, self.config.anchors_baseline)
         self.rebuild.start(config)
         return config
 
-    def on_files(self, files: Files, config) -> Files:
+    @event_priority(-100)  # last: just before mkdocs empties the site
+    def on_pre_build(self, config):
+        self.kept.pre_build(config)
+
+    @event_priority(100)  # first: before anything is written into the site
+    def _on_files_restore(self, files: Files, config) -> Files:
+        self.kept.restore()
+        return files
+
+    def _on_files(self, files: Files, config) -> Files:
         published = Published(files)
         self.pages.add_files(published, config)
         downloads = self.downloads.add_files(self.playbooks, published, config, self.work)
@@ -117,6 +127,8 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         self.work.start(here=self.serve.jobs_here() or not downloads)
         self.reader.add_files(published, config, self.search.engine)
         return files
+
+    on_files = CombinedEvent(_on_files_restore, _on_files)
 
     @event_priority(-100)  # last: the nav as the theme will show it
     def on_nav(self, nav, config, files):
@@ -161,24 +173,40 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         self.rebuild.env(env)
         return env
 
-    def on_post_page(self, output, page, config):
+    def _on_post_page(self, output, page, config):
         return self.search.post_page(output, page, self.playbooks, self.pages.texts)
 
+    @event_priority(-1000)  # after every plugin: the page's output as it will be written
+    def _on_post_page_kept(self, output, page, config):
+        return self.kept.page(output, page)
+
+    on_post_page = CombinedEvent(_on_post_page, _on_post_page_kept)
+
     def on_shutdown(self):
-        if self.kept_shards is not None:
-            self.kept_shards.close()
+        self.kept.close()
 
     def on_build_error(self, error):
         self.work.close()
         self.downloads.close()
+        self.kept.error()
 
-    def on_post_build(self, config):
+    @event_priority(1000)  # before every plugin: mkdocs has written its files
+    def _on_post_build_sweep(self, config):
+        self.kept.sweep()
+
+    def _on_post_build(self, config):
         self.search.finish(config, self.work, self.playbooks)
         self.work.close()
         self.downloads.close()
         self.aliases.write_redirects(config)
         self.anchors.finish(config, self.aliases.redirected(config.use_directory_urls))
-        self.rebuild.report()
+        self.rebuild.report(self.kept)
+
+    @event_priority(-1000)  # after every plugin: the site as it is served
+    def _on_post_build_kept(self, config):
+        self.kept.finish()
+
+    on_post_build = CombinedEvent(_on_post_build_sweep, _on_post_build, _on_post_build_kept)
 
 
 def _nav_titles(nav) -> list[str]:

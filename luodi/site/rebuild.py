@@ -85,11 +85,12 @@ class Rebuild:
             return
         self._nav = (nav, config)
 
-    def report(self) -> None:
+    def report(self, kept) -> None:
         if self.enabled and (self.markdown.hits or self.templates.hits):
-            log.info("luodi: rebuilt %d of %d pages (%d converted, %d indexed)",
+            written = f", {kept.pages_written} written" if kept.adopted else ""
+            log.info("luodi: rebuilt %d of %d pages (%d converted, %d indexed%s)",
                      self.templates.misses, self.templates.hits + self.templates.misses,
-                     self.markdown.misses, self.search.misses)
+                     self.markdown.misses, self.search.misses, written)
             log.debug("luodi: converted again: %s", ", ".join(self.converted))
 
     # -- Markdown to HTML

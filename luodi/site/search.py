@@ -22,7 +22,7 @@ from ..model import Playbook
 from ..search import enrich_index, label_titles, page_holders, search_extras
 from ..search_shards import SHARD_DIR, ShardMemo, shard
 from . import pagefind
-from .kept import KeptFiles
+from .kept import KeptSite
 from .work import Work
 
 log = logging.getLogger("mkdocs.plugins.luodi")
@@ -57,16 +57,18 @@ class Search:
         self.holders: dict | None = None  # Pagefind: which playbooks hold each page
         self.shards = "auto"  # Luodi's worker: search_shards
         self.memo: ShardMemo | None = None  # under `mkdocs serve`: what the last split found
-        self.kept: KeptFiles | None = None  # under `mkdocs serve`: the last build's shard files
+        self.kept = KeptSite(enabled=False)  # writes the shards (under `mkdocs serve`, not
+        # the ones the last build left in place with the same bytes)
 
     def configure(self, config, engine: str, shards: str = "auto",
-                  memo: ShardMemo | None = None, kept: KeptFiles | None = None) -> None:
+                  memo: ShardMemo | None = None, kept: KeptSite | None = None) -> None:
         """The engine of this build. Pagefind fetches its index over HTTP, which a site opened
         from the file system (the offline build) does not have: there Luodi's worker, which
         reads the index from a script, answers instead."""
         self.engine = engine
         self.shards = "never" if offline_enabled(config) else shards
-        self.memo, self.kept = memo, kept
+        self.memo = memo
+        self.kept = kept or KeptSite(enabled=False)
         self.pagefind_binary = None
         self.pagefind_skip = set()
         self.job = None
@@ -143,7 +145,8 @@ class Search:
                 data, files = shard(data, self.memo)
                 _write_shards(index.parent, files, self.kept)
                 log.info("search: index split into %d files (search/%s/)%s", len(files), SHARD_DIR,
-                         f", {self.kept.linked} as in the last build" if self.kept else "")
+                         f", {self.kept.unchanged} as in the last build"
+                         if self.kept.adopted else "")
         else:
             return
         index.write_text(_dumps(data), encoding="utf-8")
@@ -153,18 +156,13 @@ def _dumps(data) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def _write_shards(search_dir: Path, files: dict[str, str], kept: KeptFiles | None) -> None:
-    """The shard files, in a folder of their own that holds nothing else (an earlier build's
-    files are removed: their numbers would not match)."""
+def _write_shards(search_dir: Path, files: dict[str, str], kept: KeptSite) -> None:
+    """The shard files, in a folder of their own that holds nothing else: an earlier build's
+    files would not match the numbers (under `mkdocs serve`, `kept` deletes those this build
+    does not write)."""
     folder = search_dir / SHARD_DIR
-    if folder.exists():
+    if folder.exists() and not kept.adopted:
         shutil.rmtree(folder)
-    folder.mkdir(parents=True)
-    if kept is None:
-        for name, text in files.items():
-            (search_dir / name).write_text(text, encoding="utf-8")
-        return
-    kept.start()
+    folder.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
-        kept.write(search_dir, name, text)
-    kept.finish()
+        kept.write(search_dir / name, text.encode("utf-8"))
