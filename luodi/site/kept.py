@@ -155,9 +155,12 @@ class KeptSite:
         if not self.enabled:
             return
         if self.adopted:
-            gone = self._managed - set(self._written)
-            _delete_where(self._site, lambda rel, stat: rel in gone
-                          and stat.st_ctime_ns < self._stamp)
+            for rel in self._managed - set(self._written):
+                path = self._site / rel
+                stat = _stat(path)
+                if stat is not None and stat[2] < self._stamp:  # not written by another
+                    path.unlink()
+                    _prune(path.parent, self._site)
         written = [(path, (digest, self._page_stats.get(path)))
                    for path, digest in self._pages.items()] + list(self._written.items())
         self._records = {path: record for path, record in written if record[1] is not None}
