@@ -6,7 +6,7 @@ thousands of files deleted and created for one edit (about 1 ms each on some dis
 them with the same bytes as before. Here, for each build after the first:
 
 - just before mkdocs empties the site (on_pre_build, last), the site is moved aside, and it is
-  put back before anything is written into it (on_files, first): mkdocs found nothing to delete;
+  put back before anything is written into it (on_files): mkdocs found nothing to delete;
 - a page whose output is what the previous build wrote, to a file nobody changed since, is not
   written again (on_post_page, last): its output is left empty, which mkdocs skips (its log line
   for that is dropped);

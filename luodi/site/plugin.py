@@ -113,12 +113,8 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
     def on_pre_build(self, config):
         self.kept.pre_build(config)
 
-    @event_priority(100)  # first: before anything is written into the site
-    def _on_files_restore(self, files: Files, config) -> Files:
-        self.kept.restore()
-        return files
-
-    def _on_files(self, files: Files, config) -> Files:
+    def on_files(self, files: Files, config) -> Files:
+        self.kept.restore()  # the site mkdocs emptied: before anything is written into it
         published = Published(files)
         self.pages.add_files(published, config)
         downloads = self.downloads.add_files(self.playbooks, published, config, self.work)
@@ -127,8 +123,6 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         self.work.start(here=self.serve.jobs_here() or not downloads)
         self.reader.add_files(published, config, self.search.engine)
         return files
-
-    on_files = CombinedEvent(_on_files_restore, _on_files)
 
     @event_priority(-100)  # last: the nav as the theme will show it
     def on_nav(self, nav, config, files):
