@@ -273,8 +273,21 @@ class _Unstable(Exception):
 
 
 def _digest(value) -> str:
-    return hashlib.blake2b(repr(value).encode("utf-8", "surrogatepass"),
-                           digest_size=20).hexdigest()
+    """A key of the value's repr(). The parts of a tuple that are long texts (a page's Markdown
+    or HTML) go in as their bytes, with their length: repr() would copy them twice more."""
+    digest = hashlib.blake2b(digest_size=20)
+    if isinstance(value, tuple):
+        for part in value:
+            if isinstance(part, str) and len(part) > 256:
+                data = part.encode("utf-8", "surrogatepass")
+                digest.update(b"\0s%d\0" % len(data))
+            else:
+                data = repr(part).encode("utf-8", "surrogatepass")
+                digest.update(b"\0r%d\0" % len(data))
+            digest.update(data)
+    else:
+        digest.update(repr(value).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 def _stable(value):

@@ -57,8 +57,7 @@ class Search:
         self.holders: dict | None = None  # Pagefind: which playbooks hold each page
         self.shards = "auto"  # Luodi's worker: search_shards
         self.memo: ShardMemo | None = None  # under `mkdocs serve`: what the last split found
-        self.kept = KeptSite(enabled=False)  # writes the shards (under `mkdocs serve`, not
-        # the ones the last build left in place with the same bytes)
+        self.kept = KeptSite(enabled=False)  # writes the shard files (luodi/site/kept.py)
 
     def configure(self, config, engine: str, shards: str = "auto",
                   memo: ShardMemo | None = None, kept: KeptSite | None = None) -> None:
