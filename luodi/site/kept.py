@@ -89,7 +89,7 @@ class KeptSite:
         self._aside = aside
 
     def restore(self) -> None:
-        """First when the files are listed, once mkdocs emptied the site: put it back."""
+        """When the files are listed, once mkdocs emptied the site: put it back."""
         if self._aside is None:
             return
         aside, self._aside = self._aside, None
