@@ -364,7 +364,6 @@ def _plugin_additions(config_file: Path, pages: dict[str, str]) -> dict:
         plugin.downloads.write(plugin.work)  # what on_env does in a build: downloads are made
         generated = {f.src_uri: f.content_bytes for f in files}
         plugin.work.close()
-        plugin.downloads.close()
     except Exception as exc:  # noqa: BLE001 - report any failure of the plugin as a bench error
         raise BenchError(f"the luodi plugin failed on the synthetic project: {exc}") from exc
     finally:

@@ -11,6 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 from mkdocs import utils
+from mkdocs.structure.files import File
 
 from luodi.site.kept import KeptSite
 
@@ -27,8 +28,13 @@ def _build(kept: KeptSite, site: Path, pages: dict[str, str], shards: dict | Non
     kept.pre_build(config)
     utils.clean_directory(str(site))  # what mkdocs does when not --dirty
     kept.restore()
-    for name, text in static.items():  # copy_static_files
-        utils.write_file(text.encode(), str(site / name))
+    others = []
+    for name, text in static.items():  # theme assets, downloads
+        others.append(File(name, src_dir=None, dest_dir=str(site), use_directory_urls=False))
+        others[-1].content_bytes = text.encode()
+    kept.other_files(others)  # Luodi's on_env
+    for file in others:  # copy_static_files
+        file.copy_file(False)
     for dest, text in pages.items():
         output = kept.page(text, _page(dest))
         if fail and dest == list(pages)[-1]:
@@ -84,8 +90,22 @@ def test_an_unchanged_page_stays_in_place_and_the_site_is_what_a_build_writes(se
     after = _ids(site)
     assert after["a/index.html"] == before["a/index.html"]  # not written again
     assert after["s/1.json"] == before["s/1.json"]
+    assert after["assets/x.css"] == before["assets/x.css"]
     assert after["b/index.html"] != before["b/index.html"]
     assert kept.pages_written == 2 and kept.unchanged == 1
+
+
+def test_other_files_mkdocs_copies_are_copied_only_when_their_bytes_changed(served):
+    kept, site = served
+    static = {"assets/a.css": "a", "assets/b.js": "b", "d/x.docx": "x"}
+    _build(kept, site, {}, static=static)
+    before = _ids(site)
+    (site / "assets" / "b.js").write_text("changed by hand", encoding="utf-8")
+    _build(kept, site, {}, static={"assets/a.css": "a", "assets/b.js": "b", "e/y.xlsx": "y"})
+    assert _tree(site) == {"assets/a.css": "a", "assets/b.js": "b", "e/y.xlsx": "y"}
+    after = _ids(site)
+    assert after["assets/a.css"] == before["assets/a.css"]
+    assert after["assets/b.js"] != before["assets/b.js"]
 
 
 def test_a_file_changed_in_the_served_site_is_written_again(served):

@@ -1,15 +1,12 @@
 """The downloads next to each playbook's pages (exports/: Word forms, checklists, JSON).
 
 They depend on the playbooks alone and cost more than the pages: the second process makes them
-while mkdocs converts the pages, and they are written just before mkdocs copies files into the
-site (on_env). Under `mkdocs serve` they are kept while a playbook does not change: this object
-lives as long as the server.
+while mkdocs converts the pages, and they are handed to mkdocs just before it copies files into
+the site (on_env), as the contents of the files announced in on_files. Under `mkdocs serve` they
+are kept while a playbook does not change: this object lives as long as the server.
 """
 
 from __future__ import annotations
-
-import tempfile
-from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
@@ -30,8 +27,8 @@ class Downloads:
         # By playbook id: the JSON and the site the downloads were made from, and the files
         # (path → bytes). Some files link back to the site's pages (its URL is in them).
         self.cache: dict[str, tuple[tuple[bytes, Site], dict[str, bytes]]] = {}
-        self.pending: list[tuple[Playbook, tuple, int]] = []  # playbook, its key, its job
-        self.tempdir: tempfile.TemporaryDirectory | None = None
+        # Playbook, its key, its job, and the files announced for it (path → File).
+        self.pending: list[tuple[Playbook, tuple, int, dict[str, File]]] = []
 
     def add_files(self, playbooks: dict[str, Playbook], published: Published, config,
                   work: Work) -> bool:
@@ -48,35 +45,24 @@ class Downloads:
                     published.add(File.generated(config, path, content=data),
                                   f"a download of playbook '{pb.id}'")
                 continue
-            if self.tempdir is None:
-                # TemporaryDirectory also removes itself at exit if a build never finishes.
-                self.tempdir = tempfile.TemporaryDirectory(prefix="luodi-downloads-")
-            folder = Path(self.tempdir.name) / pb.id
             # The key holds the playbook's JSON download: made once.
             made = {site_path(pb, EXPORTS["json"], None, "json"): data}
-            self.pending.append((pb, key, work.add(site_downloads, pb, made, site)))
+            announced = {}
             for path in download_paths(pb):
-                published.add(File.generated(config, path, abs_src_path=str(folder / path)),
-                              f"a download of playbook '{pb.id}'")
+                # No content yet: write() gives each file its bytes before mkdocs copies it.
+                announced[path] = File.generated(config, path, content=b"")
+                published.add(announced[path], f"a download of playbook '{pb.id}'")
+            self.pending.append((pb, key, work.add(site_downloads, pb, made, site), announced))
         return bool(self.pending)
 
     def write(self, work: Work) -> None:
-        """Write the files the second process made where mkdocs will copy them from."""
+        """Give the files the second process made to mkdocs, which copies them into the site."""
         pending, self.pending = self.pending, []
-        for pb, key, job in pending:
+        for pb, key, job, announced in pending:
             made = work.result(job, f"the downloads of playbook '{pb.id}'")
-            missing = sorted(set(download_paths(pb)) - set(made))
+            missing = sorted(set(announced) - set(made))
             if missing:  # the files were announced to mkdocs already: it would copy nothing
                 raise PluginError(f"the downloads of playbook '{pb.id}' lack {', '.join(missing)}")
-            folder = Path(self.tempdir.name) / pb.id
-            for path, data in made.items():
-                target = folder / path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(data)
+            for path, file in announced.items():
+                file.content_bytes = made[path]
             self.cache[pb.id] = (key, made)
-
-    def close(self) -> None:
-        """After a build: the files were copied into the site."""
-        if self.tempdir is not None:
-            self.tempdir.cleanup()
-            self.tempdir = None

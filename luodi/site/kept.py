@@ -9,7 +9,8 @@ them with the same bytes as before. Here, for each build after the first:
   put back before anything is written into it (on_files): mkdocs found nothing to delete;
 - a page whose output is what the previous build wrote, to a file nobody changed since, is not
   written again (on_post_page, last): its output is left empty, which mkdocs skips (its log line
-  for that is dropped);
+  for that is dropped); nor is any other file mkdocs copies (theme assets, downloads) when its
+  bytes are the same (on_env);
 - once mkdocs has written its files (on_post_build, first), every file this build neither wrote
   nor kept is deleted, so that what the plugins do after that meets the site a full build has;
 - the files Luodi writes after that (the search shards) go through `write`, which leaves a file
@@ -50,16 +51,18 @@ class KeptSite:
         self._aside: Path | None = None
         self._stamp: int | None = 0  # a file with a ctime from here on was written by this build
         self.adopted = False  # whether this build runs in the previous build's site
-        self._pages: dict[str, bytes] = {}  # page path → digest of its output, this build
-        self._kept_pages: set[str] = set()
-        self._page_stats: dict[str, _Stat | None] = {}  # as mkdocs left them
+        # What mkdocs writes in this build, pages and other files: path → digest of the bytes.
+        self._made: dict[str, bytes] = {}
+        self._kept: set[str] = set()  # of those, the ones left in place
+        self._made_stats: dict[str, _Stat | None] = {}  # as mkdocs left them
+        self._pages = self._pages_kept = 0
         self._written: dict[str, tuple[bytes, _Stat | None]] = {}  # by `write`, this build
         self._quiet.messages.clear()
         self.unchanged = 0  # files `write` left in place, this build
 
     @property
     def pages_written(self) -> int:
-        return len(self._pages) - len(self._kept_pages)
+        return self._pages - self._pages_kept
 
     # -- the build's events, in their order
 
@@ -107,32 +110,62 @@ class KeptSite:
         these bytes already."""
         if not self.enabled or not output.strip():
             return output
-        path = page.file.dest_uri
+        self._pages += 1
         # Encoded as mkdocs writes it.
-        digest = _digest(output.encode("utf-8", errors="xmlcharrefreplace"))
-        self._pages[path] = digest
-        if self.adopted and self._same(path, digest):
-            self._kept_pages.add(path)
+        if self._left(page.file.dest_uri, output.encode("utf-8", errors="xmlcharrefreplace")):
+            self._pages_kept += 1
             self._quiet.messages.add(_SKIPPED.format(page.file.src_uri))
             return ""
         return output
+
+    def other_files(self, files) -> None:
+        """Last before mkdocs copies the files that are not pages (on_env): one whose bytes the
+        file in place has already is not copied again."""
+        if not self.enabled:
+            return
+        for file in files:
+            if not file.is_documentation_page():
+                file.copy_file = self._copier(file)  # this build's File object only
+
+    def _copier(self, file):
+        copy = file.copy_file
+
+        def copy_file(dirty: bool = False) -> None:
+            try:
+                data = file.content_bytes  # read from its source, if it has one
+            except OSError:
+                copy(dirty)  # mkdocs says what is wrong
+                return
+            if not self._left(file.dest_uri, data):
+                copy(dirty)
+
+        return copy_file
+
+    def _left(self, path: str, data: bytes) -> bool:
+        """Whether the file mkdocs is about to write to path is left as it is."""
+        digest = _digest(data)
+        self._made[path] = digest
+        if self.adopted and self._same(path, digest):
+            self._kept.add(path)
+            return True
+        return False
 
     def sweep(self) -> None:
         """First after mkdocs wrote every file: delete what this build did not write or keep,
         and note how the pages were left."""
         if not self.enabled:
             return
-        self._page_stats = {path: _stat(self._site / path) for path in self._pages}
+        self._made_stats = {path: _stat(self._site / path) for path in self._made}
         if self.adopted and any(stat is not None and stat[2] < self._stamp
-                                for path, stat in self._page_stats.items()
-                                if path not in self._kept_pages):
+                                for path, stat in self._made_stats.items()
+                                if path not in self._kept):
             # The clock was set back during the build: what it wrote cannot be told apart.
             # The site is left as it is, and the next build starts from an emptied one.
             self.adopted = False
-            self._page_stats = {}
+            self._made_stats = {}
         if self.adopted:
             # What `write` wrote last time waits for this build's `write`, or for finish().
-            keep = self._kept_pages | self._managed
+            keep = self._kept | self._managed
             _delete_where(self._site, lambda rel, stat: rel not in keep
                           and stat.st_ctime_ns < self._stamp)
 
@@ -161,8 +194,8 @@ class KeptSite:
                 if stat is not None and stat[2] < self._stamp:  # not written by another
                     path.unlink()
                     _prune(path.parent, self._site)
-        written = [(path, (digest, self._page_stats.get(path)))
-                   for path, digest in self._pages.items()] + list(self._written.items())
+        written = [(path, (digest, self._made_stats.get(path)))
+                   for path, digest in self._made.items()] + list(self._written.items())
         self._records = {path: record for path, record in written if record[1] is not None}
         self._managed = set(self._written)
         self._stop_quieting()

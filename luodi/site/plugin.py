@@ -165,6 +165,7 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         self.downloads.write(self.work)  # just before mkdocs copies files into the site
         self.anchors.pages(files)
         self.rebuild.env(env)
+        self.kept.other_files(files)
         return env
 
     def _on_post_page(self, output, page, config):
@@ -181,7 +182,6 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
 
     def on_build_error(self, error):
         self.work.close()
-        self.downloads.close()
         self.kept.error()
 
     @event_priority(1000)  # before every plugin: mkdocs has written its files
@@ -191,7 +191,6 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
     def _on_post_build(self, config):
         self.search.finish(config, self.work, self.playbooks)
         self.work.close()
-        self.downloads.close()
         self.aliases.write_redirects(config)
         self.anchors.finish(config, self.aliases.redirected(config.use_directory_urls))
         self.rebuild.report(self.kept)
