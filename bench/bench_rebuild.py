@@ -8,7 +8,8 @@ does it: the configuration read anew, the plugin objects kept (on_startup ran wi
 For each rebuild it prints its time, Luodi's log line (how many pages were made again) and the
 time spent in each plugin event. No server (the plugins' on_serve runs after the first build,
 with a stand-in) and no browser: what is left of a rebuild's time beyond the events is mkdocs'
-own work on every page, and the conversion of the pages made again.
+own work on every page, and the conversion of the pages made again. Between a rebuild and
+the next edit it waits (--pause), as a person does: the server collects garbage when quiet.
 
 Edit kinds, the same as the serve test of bench_build.py makes: title (the phase's title, which
 many pages show), detail (one item's detail, which one phase page and its handout show); and
@@ -77,6 +78,9 @@ def main() -> int:
     parser.add_argument("--copies", type=int, default=1, help="the standard playbook N times")
     parser.add_argument("--edits", default="title,detail,title,detail",
                         help="comma-separated edit kinds, one rebuild each")
+    parser.add_argument("--pause", type=float, default=3.0,
+                        help="seconds between a rebuild and the next edit, as a person's (the "
+                             "server collects garbage when it is quiet); default 3")
     parser.add_argument("--profile", metavar="FILE",
                         help="profile the rebuilds with pyinstrument (pip install pyinstrument) "
                              "and write its HTML report to FILE")
@@ -133,6 +137,7 @@ def main() -> int:
         # jobs in this process, which imported what they need, rather than in a new child.
         config.plugins.on_serve(_Server(), config=config, builder=None)
         for n, kind in enumerate(kinds, 1):  # each edit on top of the ones before
+            time.sleep(args.pause)
             EDITED.write_text(edit(EDITED.read_text(encoding="utf-8"), kind, n), encoding="utf-8")
             events.clear()
             start = time.perf_counter()

@@ -76,6 +76,7 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         mkdocs-macros' define_env when `macros` comes before `luodi` in plugins."""
         if self._loaded_for is config:
             return self.playbooks
+        self.serve.build_starting()
         self._new_build()  # the first build, or a rebuild under `mkdocs serve`
         try:
             load_extensions()  # views, exports and anchors of their own, before anything runs
@@ -179,10 +180,12 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
 
     def on_shutdown(self):
         self.kept.close()
+        self.serve.close()
 
     def on_build_error(self, error):
         self.work.close()
         self.kept.error()
+        self.serve.build_done()
 
     @event_priority(1000)  # before every plugin: mkdocs has written its files
     def _on_post_build_sweep(self, config):
@@ -198,6 +201,7 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
     @event_priority(-1000)  # after every plugin: the site as it is served
     def _on_post_build_kept(self, config):
         self.kept.finish()
+        self.serve.build_done()
 
     on_post_build = CombinedEvent(_on_post_build_sweep, _on_post_build, _on_post_build_kept)
 
