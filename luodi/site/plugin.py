@@ -25,6 +25,7 @@ from ..read import load_playbooks
 from ..search_shards import ShardMemo
 from .aliases import Aliases
 from .anchors import Anchors
+from .collector import Collector
 from .config import LuodiConfig
 from .downloads import Downloads, site_of
 from .files import Published
@@ -48,6 +49,7 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
     def on_startup(self, *, command, dirty):
         # Kept for the life of the process (every rebuild of `mkdocs serve`).
         self.serve = Serve(command)
+        self.collector = Collector(serving=command == "serve")
         self.downloads = Downloads()
         self.rebuild = Rebuild(enabled=command == "serve")
         self.shard_memo = ShardMemo() if command == "serve" else None
@@ -76,7 +78,7 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         mkdocs-macros' define_env when `macros` comes before `luodi` in plugins."""
         if self._loaded_for is config:
             return self.playbooks
-        self.serve.build_starting()
+        self.collector.build_starting()
         self._new_build()  # the first build, or a rebuild under `mkdocs serve`
         try:
             load_extensions()  # views, exports and anchors of their own, before anything runs
@@ -180,12 +182,12 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
 
     def on_shutdown(self):
         self.kept.close()
-        self.serve.close()
+        self.collector.close()
 
     def on_build_error(self, error):
         self.work.close()
         self.kept.error()
-        self.serve.build_done()
+        self.collector.build_done()
 
     @event_priority(1000)  # before every plugin: mkdocs has written its files
     def _on_post_build_sweep(self, config):
@@ -201,7 +203,7 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
     @event_priority(-1000)  # after every plugin: the site as it is served
     def _on_post_build_kept(self, config):
         self.kept.finish()
-        self.serve.build_done()
+        self.collector.build_done()
 
     on_post_build = CombinedEvent(_on_post_build_sweep, _on_post_build, _on_post_build_kept)
 

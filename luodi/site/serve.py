@@ -1,24 +1,14 @@
 """`mkdocs serve`: what makes a rebuild after an edit quicker, and what the server watches.
 
 The plugin object lives as long as the server (it has on_startup), so this state does too: whether
-the first build is done, the thread that, while the server waits for the first edit, imports
-what the rebuilds' jobs need and makes the first build's downloads again for them to reuse, and
-when Python collects garbage.
+the first build is done, and the thread that, while the server waits for the first edit, imports
+what the rebuilds' jobs need and makes the first build's downloads again for them to reuse.
 """
 
 from __future__ import annotations
 
 import contextlib
-import gc
 import threading
-
-# Python's full garbage collection looks at every object the process holds, and a server holds
-# what each step of a build remembered for the next one (about a million objects at 10x the
-# default playbook, a second per collection): one ran about twice in each rebuild. Under
-# `mkdocs serve` the full collections run between builds instead, once the server has been
-# quiet for a moment (the young generations are still collected during a build).
-_QUIET = 2.0  # seconds after a build
-_MAX_BUILDS = 5  # builds in a row with no quiet moment: collect before the next one
 
 
 class Serve:
@@ -26,42 +16,6 @@ class Serve:
         self.command = command
         self.rebuilding = False  # the first build of `mkdocs serve` is done: rebuilds follow
         self.warm_up: threading.Thread | None = None
-        self._thresholds = None  # the garbage collector's, before the server changed them
-        self._collect: threading.Timer | None = None
-        self._uncollected = 0  # builds since the last full collection
-        if command == "serve" and gc.isenabled():
-            self._thresholds = gc.get_threshold()
-            young, middle, _ = self._thresholds
-            gc.set_threshold(young, middle, 2**31 - 1)  # no full collection of its own
-
-    def build_starting(self) -> None:
-        if self._thresholds is None:
-            return
-        if self._collect is not None:
-            self._collect.cancel()
-            self._collect = None
-        if self._uncollected >= _MAX_BUILDS:
-            self._full_collection()
-
-    def build_done(self) -> None:
-        """Collect garbage once the server is quiet (cancelled if a build starts first)."""
-        if self._thresholds is None:
-            return
-        self._uncollected += 1
-        self._collect = threading.Timer(_QUIET, self._full_collection)
-        self._collect.daemon = True
-        self._collect.start()
-
-    def close(self) -> None:
-        if self._collect is not None:
-            self._collect.cancel()
-        if self._thresholds is not None:
-            gc.set_threshold(*self._thresholds)
-            self._thresholds = None
-
-    def _full_collection(self) -> None:
-        self._uncollected = 0
-        gc.collect()
 
     def started(self, server, playbook_root, playbooks: list, site) -> None:
         """The first build is done and the server runs: watch the playbooks, and prepare."""
