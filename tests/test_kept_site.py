@@ -223,3 +223,14 @@ def test_a_folder_left_by_a_killed_server_is_replaced(served):
     _build(kept, site, {"a/index.html": "A"})
     assert kept.adopted and kept.pages_written == 0
     assert _tree(site) == {"a/index.html": "A"} and not left.exists()
+
+
+def test_where_ctime_is_when_a_file_was_made_nothing_is_kept(tmp_path, monkeypatch):
+    """On Windows a file written again in place keeps its ctime: it would look stale."""
+    import luodi.site.kept as module
+    monkeypatch.setattr(module, "CHANGE_TIMES", False)
+    kept, site = KeptSite(enabled=True), tmp_path / "site"
+    site.mkdir()
+    for _ in range(2):
+        _build(kept, site, {"a/index.html": "A"})
+        assert not kept.adopted and _tree(site) == {"a/index.html": "A"}

@@ -36,10 +36,14 @@ _SKIPPED = "Page skipped: '{}'. Generated empty output."
 
 _Stat = tuple[int, int, int, int]
 
+# A file's ctime is the time its inode last changed on POSIX systems; on Windows it is the time
+# the file was made, which a file written again in place keeps: there, nothing is kept.
+CHANGE_TIMES = os.name == "posix"
+
 
 class KeptSite:
     def __init__(self, enabled: bool):
-        self.enabled = enabled
+        self.enabled = enabled and CHANGE_TIMES
         self._site: Path | None = None
         # Site-relative path → (digest of its bytes, its stat) as the last build left it.
         self._records: dict[str, tuple[bytes, _Stat]] = {}
