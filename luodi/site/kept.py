@@ -164,7 +164,8 @@ class KeptSite:
                                 for path, stat in self._made_stats.items()
                                 if path not in self._kept):
             # The clock was set back during the build: what it wrote cannot be told apart.
-            # The site is left as it is, and the next build starts from an emptied one.
+            # Nothing is deleted now; the next build's sweep, with a stamp of its own, deletes
+            # what this one left.
             self.adopted = False
             self._made_stats = {}
         if self.adopted:
