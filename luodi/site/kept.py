@@ -17,9 +17,10 @@ them with the same bytes as before. Here, for each build after the first:
   in place when its bytes are the same; those this build did not write are deleted at its end.
 
 The files this build wrote are told from the last build's by their ctime, which programs cannot
-set: it is later than a stamp taken when the site was moved aside. A file is left in place only if it still has the size, times and inode it had when it was
-written: a file changed since, by hand or by a plugin after the write, is written again. After
-a failed build nothing is kept, and the next build starts from an emptied site as mkdocs' does.
+set: it is later than a stamp taken when the site was moved aside. A file is left in place only
+if it still has the size, times and inode it had when it was written: a file changed since, by
+hand or by a plugin after the write, is written again. After a failed build nothing is kept,
+and the next build starts from an emptied site as mkdocs' does.
 """
 
 from __future__ import annotations
