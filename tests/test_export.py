@@ -232,6 +232,34 @@ def test_json_export(sample_tree):
     assert not {"source", "sources"} & set(keys(data))
 
 
+@pytest.mark.parametrize("value", [
+    {"a": [], "b": {}, "c": [[], [{}], {"d": []}], "e": ()},
+    {"text": 'quote " backslash \\ tab \t newline \n nul \x00 \u2028 中文 \U0001f600'},
+    [0, -1, 10**30, 0.1, 1.0, -0.0, 1e300, 1e-7, True, False, None, "", [None]],
+    "bare", 3, 2.5, None, [], {},
+    {"nan": float("nan"), "inf": float("inf")},  # left to the json module: NaN, Infinity
+    {1: "int key", None: "none key", False: "bool key", 2.5: "float key"},  # json's own way of writing keys
+    {"phases": ({"id": "p", "items": ["x"]},)},
+])
+def test_json_text_is_the_json_modules(value):
+    assert export.data.data_json(value) == (
+        json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def test_json_text_of_every_repo_playbook_is_the_json_modules():
+    playbooks = load_playbooks(ROOT / "playbooks").playbooks
+    assert len(playbooks) >= 2  # the standard playbook and the example fork
+    for pb in playbooks.values():
+        data = export.playbook_data(pb)
+        assert export.playbook_json(pb) == (
+            json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def test_json_text_refuses_what_the_json_module_refuses():
+    with pytest.raises(TypeError):
+        export.data.data_json({"when": datetime(2026, 1, 1)})
+
+
 def test_csv_and_json_to_stdout(sample_tree, capsysbinary):
     assert main(["export", "json", "sample", "-o", "-"]) == 0
     assert capsysbinary.readouterr().out == export.playbook_json(sample_playbook())
