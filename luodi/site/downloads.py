@@ -26,7 +26,8 @@ def site_of(config) -> Site:
 
 
 class Downloads:
-    def __init__(self):
+    def __init__(self, keep: bool = True):
+        self.keep = keep  # `mkdocs serve`: a build that runs once keeps nothing
         # By playbook id: the data and the site the downloads were made from, and the files
         # (path → bytes). Some files link back to the site's pages (its URL is in them).
         self.cache: dict[str, tuple[tuple[str, Site], dict[str, bytes]]] = {}
@@ -43,7 +44,7 @@ class Downloads:
             data = playbook_data(pb)
             # The playbook's data as the json module's C encoder writes it without an indent:
             # a third of the time of the download itself, and as exact (1, 1.0 and true differ).
-            key = (json.dumps(data, ensure_ascii=False), site)
+            key = (json.dumps(data, ensure_ascii=False), site) if self.keep else None
             cached = self.cache.get(pb.id)
             if cached is not None and cached[0] == key:
                 for path, content in cached[1].items():
@@ -70,4 +71,5 @@ class Downloads:
                 raise PluginError(f"the downloads of playbook '{pb.id}' lack {', '.join(missing)}")
             for path, file in announced.items():
                 file.content_bytes = made[path]
-            self.cache[pb.id] = (key, made)
+            if self.keep:
+                self.cache[pb.id] = (key, made)

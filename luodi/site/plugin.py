@@ -50,7 +50,7 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         # Kept for the life of the process (every rebuild of `mkdocs serve`).
         self.serve = Serve(command)
         self.collector = Collector(serving=command == "serve")
-        self.downloads = Downloads()
+        self.downloads = Downloads(keep=command == "serve")
         self.rebuild = Rebuild(enabled=command == "serve")
         self.shard_memo = ShardMemo() if command == "serve" else None
         # mkdocs' --dirty keeps the site itself (and rebuilds only the pages it thinks changed).
