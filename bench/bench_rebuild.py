@@ -15,7 +15,13 @@ Edit kinds, the same as the serve test of bench_build.py makes: title (the phase
 many pages show), detail (one item's detail, which one phase page and its handout show); and
 none (the file written again unchanged).
 
+With --forks N the site also holds N forks of the standard playbook (copies of the example fork
+playbooks/crm-rollout, as bench_build.py's forksN), and --edit names the file edited, e.g.
+fork-01/phases/preparation.yaml: a knowledge base of many projects, where one is being written.
+
 Run from the repository root:  python bench/bench_rebuild.py --copies 10 --edits title,detail
+                               python bench/bench_rebuild.py --forks 20 --edits detail,detail \
+                                   --edit fork-01/phases/preparation.yaml
 Nothing is written outside a temporary directory, which is removed at the end.
 """
 
@@ -39,7 +45,7 @@ from mkdocs.config import load_config  # noqa: E402
 from mkdocs.plugins import PluginCollection  # noqa: E402
 
 URL = "http://127.0.0.1:8000/"
-EDITED = Path("playbooks/standard/phases/preparation.yaml")
+EDITED = "standard/phases/preparation.yaml"  # under playbooks/
 
 
 def edit(text: str, kind: str, n: int) -> str:
@@ -76,6 +82,10 @@ class _Server:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--copies", type=int, default=1, help="the standard playbook N times")
+    parser.add_argument("--forks", type=int, default=0,
+                        help="N more forks of the standard playbook (fork-01 … fork-N)")
+    parser.add_argument("--edit", default=EDITED, metavar="PATH",
+                        help=f"the file edited, under playbooks/ (default {EDITED})")
     parser.add_argument("--edits", default="title,detail,title,detail",
                         help="comma-separated edit kinds, one rebuild each")
     parser.add_argument("--pause", type=float, default=3.0,
@@ -99,6 +109,15 @@ def main() -> int:
             shutil.copytree(bench_build.REPO / folder, project / folder,
                             ignore=shutil.ignore_patterns("__pycache__"))
         shutil.copytree(bench_build._serve_playbooks(tmp, args.copies), project / "playbooks")
+        if args.forks and not bench_build.forks_supported():
+            raise SystemExit("bench_rebuild: --forks needs the example fork playbooks/crm-rollout")
+        for k in range(1, args.forks + 1):
+            fork = project / "playbooks" / f"fork-{k:02d}"
+            shutil.copytree(bench_build.FORK_TEMPLATE, fork)
+            bench_build._set_playbook_id(fork, fork.name)
+        edited = project / "playbooks" / args.edit
+        if not edited.is_file():
+            raise SystemExit(f"bench_rebuild: no file playbooks/{args.edit} to edit")
         os.chdir(project)
         logging.basicConfig(level=logging.WARNING, format="%(message)s")
         logging.getLogger("mkdocs.plugins.luodi").setLevel(logging.INFO)
@@ -138,7 +157,7 @@ def main() -> int:
         config.plugins.on_serve(_Server(), config=config, builder=None)
         for n, kind in enumerate(kinds, 1):  # each edit on top of the ones before
             time.sleep(args.pause)
-            EDITED.write_text(edit(EDITED.read_text(encoding="utf-8"), kind, n), encoding="utf-8")
+            edited.write_text(edit(edited.read_text(encoding="utf-8"), kind, n), encoding="utf-8")
             events.clear()
             start = time.perf_counter()
             if profiler:
