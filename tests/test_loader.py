@@ -201,3 +201,65 @@ def test_a_load_that_remembers_the_last_one_parses_only_changed_files(sample_tre
     memo.next_build()
     assert "trainer" not in {r.id for r in load_playbooks("playbooks", memo).playbooks[
         "sample"].roles}
+
+
+def test_a_load_that_remembers_builds_again_only_the_playbooks_whose_files_changed(
+        tmp_path, monkeypatch):
+    """With both memories (`mkdocs serve`), a playbook none of whose files nor its parent's
+    changed is the very object of the last load; after every edit the result is that of a load
+    that remembers nothing."""
+    import shutil
+
+    from conftest import ROOT
+
+    from luodi.memo import Memo
+    from luodi.read import load_playbooks
+
+    shutil.copytree(ROOT / "playbooks", tmp_path / "playbooks")
+    shutil.copytree(tmp_path / "playbooks" / "crm-rollout", tmp_path / "playbooks" / "crm-two")
+    main_file = tmp_path / "playbooks" / "crm-two" / "playbook.yaml"
+    main_file.write_text(main_file.read_text(encoding="utf-8").replace(
+        "id: crm-rollout", "id: crm-two"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    files, built = Memo(), Memo()
+
+    def load():
+        files.next_build()
+        built.next_build()
+        remembered, fresh = load_playbooks("playbooks", files, built), load_playbooks("playbooks")
+        assert remembered.diagnostics == fresh.diagnostics
+        assert remembered.playbooks == fresh.playbooks
+        assert {k: pb.changes for k, pb in remembered.playbooks.items()} \
+            == {k: pb.changes for k, pb in fresh.playbooks.items()}
+        return remembered.playbooks, remembered.diagnostics
+
+    def edit(path: str, old: str, new: str):
+        file = tmp_path / "playbooks" / path
+        text = file.read_text(encoding="utf-8")
+        assert old in text
+        file.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    first, _ = load()
+    assert {"standard", "crm-rollout", "crm-two"} <= set(first)
+    again, _ = load()
+    assert all(again[k] is first[k] for k in first) and built.hits == len(first)
+
+    # One fork's file: that fork alone is built again.
+    edit("crm-two/phases/preparation.yaml", "为客户主数据指定业务负责人", "为客户主数据指定负责人")
+    forked, _ = load()
+    assert forked["crm-two"] is not again["crm-two"]
+    assert [k for k in first if forked[k] is again[k]] == [k for k in first if k != "crm-two"]
+    assert [item.title for item in forked["crm-two"].phase("preparation").checklist
+            if item.id == "crm-customer-data-owner"] == ["为客户主数据指定负责人"]
+
+    # The parent's file: the parent and each of its forks.
+    edit("standard/playbook.yaml", "\ntitle: ", "\ntitle: 新")
+    parent, _ = load()
+    assert all(parent[k] is not forked[k] for k in ("standard", "crm-rollout", "crm-two"))
+
+    # A fork's file broken by an edit is reported at every load; the others are not touched.
+    edit("crm-two/phases/preparation.yaml", "checklist:", "checklist: [")
+    for _ in range(2):
+        broken, diagnostics = load()
+        assert [d.code for d in diagnostics if d.severity == "error"] == ["yaml-syntax"]
+        assert broken["crm-rollout"] is parent["crm-rollout"]

@@ -40,19 +40,23 @@ class Result:
         return not errors(self.diagnostics)
 
 
-def load_playbooks(path: Path | str, memo: Memo | None = None) -> Result:
+def load_playbooks(path: Path | str, memo: Memo | None = None,
+                   built: Memo | None = None) -> Result:
     """Load a folder of playbooks (playbooks/) or one playbook folder, and validate everything.
 
     Three steps: read every folder as YAML; merge each fork over its resolved parent; check the
     schema and then the references of each resolved playbook. `memo` keeps what each file
     parsed to for the next load of the same folder (`mkdocs serve`; see strict.load_file).
+    `built`, with `memo`, keeps what each playbook was built and checked to: a playbook none of
+    whose files (nor its parents') changed is then the same object as at the last load, with
+    the same diagnostics, and costs nothing (one fork edited among tens).
     """
     # Loading makes hundreds of thousands of small objects and no reference cycles worth
     # collecting: the cycle collector's passes over them were ~40% of the time (bench/).
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _load_playbooks(Path(path), memo)
+        return _load_playbooks(Path(path), memo, built if memo is not None else None)
     finally:
         if enabled:
             # What loading made goes straight to the oldest generation: left in the youngest,
@@ -63,7 +67,7 @@ def load_playbooks(path: Path | str, memo: Memo | None = None) -> Result:
             gc.enable()
 
 
-def _load_playbooks(path: Path, memo: Memo | None) -> Result:
+def _load_playbooks(path: Path, memo: Memo | None, built_memo: Memo | None) -> Result:
     result = Result()
     diagnostics = result.diagnostics
     if not os.path.lexists(path):
@@ -89,27 +93,33 @@ def _load_playbooks(path: Path, memo: Memo | None) -> Result:
     raws = {raw.name: raw for raw in (read_folder(f, diagnostics, first.get(f), memo)
                                       for f in folders) if raw}
     resolved = resolve_forks(raws, diagnostics, result.drifts)
-    complete: set[str] = set()
+    built: dict[str, _Built] = {}
+    fresh: list[_Built] = []  # built by this load, not found in the memo
     for name, raw in resolved.items():
         if not raw.usable:
             continue
-        before = len(errors(diagnostics))
-        playbook = build_playbook(raw, diagnostics)
-        if playbook is None:
-            continue
-        # A file that failed its schema is missing from the playbook; checking references
-        # then would only repeat that failure as a cascade of "unknown id" errors.
-        if raw.complete and len(errors(diagnostics)) == before:
-            complete.add(name)
-        status = build_status(raw, diagnostics)
-        result.playbooks[playbook.id] = dataclasses.replace(playbook, status=status) \
-            if status is not None else playbook
-    for pb in list(result.playbooks.values()):  # what each fork adds or changes, for its pages
-        parent = result.playbooks.get(pb.extends)
+        key, pinned = _inputs_key(raws, name) if built_memo is not None else (None, ())
+        entry = built_memo.get(key) if key is not None else None
+        if entry is None:
+            entry = _build(raw, key, pinned)
+            fresh.append(entry)
+        built[name] = entry
+        diagnostics.extend(entry.diagnostics)
+        if entry.playbook is not None:
+            result.playbooks[entry.playbook.id] = entry.playbook
+    for entry in fresh:  # what each fork adds or changes, for its pages
+        pb = entry.playbook
+        parent = result.playbooks.get(pb.extends) if pb is not None else None
         if parent is not None:
-            result.playbooks[pb.id] = dataclasses.replace(pb, changes=changes(parent, pb))
-    checked = {pb.id: check_playbook(pb, result.playbooks) + check_status(pb, result.playbooks)
-               for pb in result.playbooks.values() if pb.id in complete}
+            entry.playbook = result.playbooks[pb.id] = dataclasses.replace(
+                pb, changes=changes(parent, pb))
+    for entry in fresh:
+        if entry.complete:
+            entry.checked = (check_playbook(entry.playbook, result.playbooks)
+                             + check_status(entry.playbook, result.playbooks))
+        if entry.key is not None:
+            built_memo.put(entry.key, entry)
+    checked = {name: b.checked for name, b in built.items() if b.complete}
     for playbook_id, found in checked.items():
         diagnostics.extend(_own_problems(found, resolved[playbook_id], raws, checked))
     # A fork repeats its parent's content: report each problem once.
@@ -126,6 +136,57 @@ def _load_playbooks(path: Path, memo: Memo | None) -> Result:
         result.diagnostics = [d for d in result.diagnostics
                               if d.source.path.startswith(folders)]
     return result
+
+
+@dataclass
+class _Built:
+    """One playbook as built and checked, by what it was built from (_inputs_key)."""
+
+    key: tuple | None
+    playbook: Playbook | None  # None: its files are too broken to build it
+    diagnostics: list[Diagnostic]  # of building it (schema, status file)
+    complete: bool  # built without an error: its references are checked
+    checked: list[Diagnostic] | None = None  # those checks' findings, once made
+    pinned: tuple = ()  # the parsed files _inputs_key names by id, kept alive with it
+
+
+def _build(raw: RawPlaybook, key: tuple | None, pinned: tuple) -> _Built:
+    found: list[Diagnostic] = []
+    playbook = build_playbook(raw, found)
+    if playbook is None:
+        return _Built(key, None, found, False, [], pinned)
+    # A file that failed its schema is missing from the playbook; checking references
+    # then would only repeat that failure as a cascade of "unknown id" errors.
+    complete = raw.complete and not errors(found) and playbook.id == raw.name
+    status = build_status(raw, found)
+    if status is not None:
+        playbook = dataclasses.replace(playbook, status=status)
+    return _Built(key, playbook, found, complete, None if complete else [], pinned)
+
+
+def _inputs_key(raws: dict[str, RawPlaybook], name: str) -> tuple[tuple | None, tuple]:
+    """What a playbook is built from: the parsed files of its folder and of its parents'. The
+    parse memo gives the same object for a file whose bytes did not change, so the objects'
+    identities are the key; the entry keeps the objects alive, so that no other object can
+    take one of their ids while it is held. (key, objects); no key if the chain of parents is
+    broken."""
+    ids: list = []
+    pinned: list = []
+    seen: set[str] = set()
+    while name:
+        raw = raws.get(name)
+        if raw is None or name in seen:
+            return None, ()
+        seen.add(name)
+        files = [raw.main, raw.status,
+                 *(data for objects in raw.parts.values() for data in objects.values())]
+        pinned += files
+        ids.append((name, str(raw.folder), raw.complete, raw.usable, tuple(sorted(raw.failed)),
+                    tuple((sub, tuple((stem, id(data)) for stem, data in objects.items()))
+                          for sub, objects in raw.parts.items()),
+                    id(raw.main), id(raw.status)))
+        name = raw.extends
+    return tuple(ids), tuple(pinned)
 
 
 def _own_problems(found: list[Diagnostic], raw: RawPlaybook, raws: dict[str, RawPlaybook],

@@ -56,6 +56,7 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         # mkdocs' --dirty keeps the site itself (and rebuilds only the pages it thinks changed).
         self.kept = KeptSite(enabled=command == "serve" and not dirty)
         self.parse_memo = Memo() if command == "serve" else None  # each playbook file's YAML
+        self.built_memo = Memo() if command == "serve" else None  # each playbook, checked
         self._new_build()
 
     def _new_build(self) -> None:
@@ -87,9 +88,10 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
             raise PluginError(str(exc)) from None
         except ValueError as exc:
             raise PluginError(f"luodi: ignore: {exc}") from None
-        if self.parse_memo is not None:
-            self.parse_memo.next_build()
-        result = load_playbooks(self.playbook_root(config), self.parse_memo)
+        for memo in (self.parse_memo, self.built_memo):
+            if memo is not None:
+                memo.next_build()
+        result = load_playbooks(self.playbook_root(config), self.parse_memo, self.built_memo)
         for diagnostic in result.diagnostics:
             if diagnostic.severity == "warning" and diagnostic.code not in ignored:
                 log.warning(diagnostic.format())
