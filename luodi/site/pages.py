@@ -5,6 +5,7 @@ a template. Also where a wrong call of one of Luodi's macros on a hand-written p
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -13,6 +14,7 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils.meta import get_data
 
 from ..diagnostics import Diagnostic
+from ..memo import Memo
 from ..model import Playbook, Source
 from ..read import display_path
 from ..render.pages import (
@@ -30,10 +32,15 @@ from .files import Published
 
 
 class GeneratedPages:
-    def __init__(self):
+    def __init__(self, memo: Memo | None = None):
         self.pages: list[tuple[Playbook, PageSpec]] = []
         # By source path: the front matter and body a page was written with, its TOC depth.
         self.generated: dict[str, tuple[dict, str, int]] = {}
+        # Under `mkdocs serve`: each page's text as the last build wrote it, with the playbook
+        # it was written from. A page is a function of its playbook alone (and of the day: the
+        # status page's timeline marks today), and the loader gives the very same object for a
+        # playbook whose files did not change: such a page is not written again.
+        self.memo = memo
 
     def configure(self, playbooks: dict[str, Playbook], config, add_nav: bool) -> None:
         """The pages of this build, the playbooks' nav sections and the Markdown extensions
@@ -51,19 +58,28 @@ class GeneratedPages:
         config.markdown_extensions.extend(e for e in MARKDOWN_EXTENSIONS if e not in enabled)
 
     def add_files(self, published: Published, config) -> None:
+        today = datetime.date.today()
         for pb, spec in self.pages:
-            meta = page_meta(spec, pb)
-            try:
-                text = page_markdown(spec, pb, config.use_directory_urls)
-            except UnsafePage as exc:
-                raise PluginError(str(exc)) from None
+            key = (spec.src, config.use_directory_urls, today)
+            known = self.memo.get(key) if self.memo is not None else None
+            if known is not None and known[0] is pb:
+                _, meta, text, body = known
+            else:
+                meta = page_meta(spec, pb)
+                try:
+                    text = page_markdown(spec, pb, config.use_directory_urls)
+                except UnsafePage as exc:
+                    raise PluginError(str(exc)) from None
+                body = text[len(front_matter(meta)):]
+                if self.memo is not None:
+                    self.memo.put(key, (pb, meta, text, body))
             # A page outside the nav (a handout, a quiz sheet) is one by design: mkdocs need not
             # list it at every build.
             inclusion = (InclusionLevel.INCLUDED if VIEWS[spec.kind].nav
                          else InclusionLevel.NOT_IN_NAV)
             published.add(File.generated(config, spec.src, content=text, inclusion=inclusion),
                           f"the page of playbook '{pb.id}' that Luodi generates ({spec.src})")
-            self.generated[spec.src] = (meta, text[len(front_matter(meta)):], spec.toc_depth)
+            self.generated[spec.src] = (meta, body, spec.toc_depth)
 
     def texts(self) -> dict[str, str]:
         """Each generated page's Markdown below its front matter, by source path."""

@@ -57,12 +57,13 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
         self.kept = KeptSite(enabled=command == "serve" and not dirty)
         self.parse_memo = Memo() if command == "serve" else None  # each playbook file's YAML
         self.built_memo = Memo() if command == "serve" else None  # each playbook, checked
+        self.page_memo = Memo() if command == "serve" else None  # each generated page's text
         self._new_build()
 
     def _new_build(self) -> None:
         self.playbooks: dict[str, Playbook] = {}
         self._loaded_for = None  # the config the playbooks were loaded for
-        self.pages = GeneratedPages()
+        self.pages = GeneratedPages(self.page_memo)
         self.macro_errors = MacroErrors()
         self.search = Search()
         self.reader = Reader()
@@ -88,7 +89,7 @@ class LuodiPlugin(BasePlugin[LuodiConfig]):
             raise PluginError(str(exc)) from None
         except ValueError as exc:
             raise PluginError(f"luodi: ignore: {exc}") from None
-        for memo in (self.parse_memo, self.built_memo):
+        for memo in (self.parse_memo, self.built_memo, self.page_memo):
             if memo is not None:
                 memo.next_build()
         result = load_playbooks(self.playbook_root(config), self.parse_memo, self.built_memo)
