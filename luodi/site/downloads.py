@@ -28,9 +28,10 @@ def site_of(config) -> Site:
 class Downloads:
     def __init__(self, keep: bool = True):
         self.keep = keep  # `mkdocs serve`: a build that runs once keeps nothing
-        # By playbook id: the data and the site the downloads were made from, and the files
-        # (path → bytes). Some files link back to the site's pages (its URL is in them).
-        self.cache: dict[str, tuple[tuple[str, Site], dict[str, bytes]]] = {}
+        # By playbook id: the playbook, the data and the site the downloads were made from, and
+        # the files (path → bytes). Some files link back to the site's pages (its URL is in
+        # them).
+        self.cache: dict[str, tuple[Playbook, tuple[str, Site], dict[str, bytes]]] = {}
         # Playbook, its key, its job, and the files announced for it (path → File).
         self.pending: list[tuple[Playbook, tuple, int, dict[str, File]]] = []
 
@@ -41,13 +42,18 @@ class Downloads:
         self.pending = []
         site = site_of(config)
         for pb in playbooks.values():
-            data = playbook_data(pb)
-            # The playbook's data as the json module's C encoder writes it without an indent:
-            # a third of the time of the download itself, and as exact (1, 1.0 and true differ).
-            key = (json.dumps(data, ensure_ascii=False), site) if self.keep else None
             cached = self.cache.get(pb.id)
-            if cached is not None and cached[0] == key:
-                for path, content in cached[1].items():
+            data = key = None
+            # The loader gives the very same object for a playbook whose files did not change.
+            # One read again can still hold the same data (a comment was edited): compared as
+            # the json module's C encoder writes it without an indent, a third of the time of
+            # the download itself, and exact (1, 1.0 and true differ).
+            if cached is None or cached[0] is not pb or cached[1][1] != site:
+                data = playbook_data(pb)
+                key = (json.dumps(data, ensure_ascii=False), site) if self.keep else None
+            if cached is not None and (data is None or cached[1] == key):
+                self.cache[pb.id] = (pb, cached[1], cached[2])
+                for path, content in cached[2].items():
                     published.add(File.generated(config, path, content=content),
                                   f"a download of playbook '{pb.id}'")
                 continue
@@ -72,4 +78,4 @@ class Downloads:
             for path, file in announced.items():
                 file.content_bytes = made[path]
             if self.keep:
-                self.cache[pb.id] = (key, made)
+                self.cache[pb.id] = (pb, key, made)
