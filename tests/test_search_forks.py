@@ -350,3 +350,20 @@ def test_materials_own_search_gets_the_playbook_in_page_titles():
     label_titles(index, {"std": Named("标准 & <方法>")})
     assert [d["title"] for d in index["docs"]] == ["术语表 · 标准 &amp; &lt;方法&gt;", "灰度发布",
                                                    "指南"]
+
+
+@pytest.mark.parametrize("page", [
+    '<script>{"search": "../assets/javascripts/workers/search.07f07601.min.js"}</script>',
+    # Something like the name before it (a page about the worker): only the name itself.
+    '<p>assets/javascripts/workers/search.js</p>'
+    '<script>{"search": "assets/javascripts/workers/search.ab12.min.js"}</script>',
+    "<p>没有搜索</p>",  # no worker named (a page outside the theme)
+    "assets/javascripts/workers/search.1.min.js assets/javascripts/workers/search.2.min.js",
+])
+def test_pages_point_at_luodis_worker_as_a_scan_by_regular_expression_would(page):
+    from luodi.site.search import _MATERIAL_WORKER, _point_worker
+
+    worker = "assets/luodi/luodi-search-worker.js#standard"
+    pointed = _point_worker(page, worker)
+    assert pointed == _MATERIAL_WORKER.sub(worker, page, count=1)
+    assert (worker in pointed) == bool(_MATERIAL_WORKER.search(page))

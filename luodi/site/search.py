@@ -28,6 +28,7 @@ from .work import Work
 log = logging.getLogger("mkdocs.plugins.luodi")
 # Material names its search worker in each page's configuration (a hashed file name).
 _MATERIAL_WORKER = re.compile(r"assets/javascripts/workers/search\.[0-9a-f]+\.min\.js")
+_MATERIAL_WORKER_START = "assets/javascripts/workers/search."
 # `search_shards: auto` splits an index whose gzipped JSON (what a reader downloads before the
 # first result, nginx's level 5) is larger than a first query's budget: below it, one file is
 # as quick as the shards. An index sixteen times larger as written is split without measuring.
@@ -118,11 +119,10 @@ class Search:
                     output, playbook or pagefind.OTHER_PAGES,
                     playbooks[playbook].label if playbook else "",
                     self.holders.get(page.file.src_uri, []) if playbook else None)
-            return _MATERIAL_WORKER.sub(f"{ASSET_DIR}/{PAGEFIND_WORKER}{context}", output,
-                                        count=1)
+            return _point_worker(output, f"{ASSET_DIR}/{PAGEFIND_WORKER}{context}")
         if self.engine != "luodi":
             return output
-        return _MATERIAL_WORKER.sub(f"{ASSET_DIR}/{SEARCH_WORKER}{context}", output, count=1)
+        return _point_worker(output, f"{ASSET_DIR}/{SEARCH_WORKER}{context}")
 
     def finish(self, config, work: Work, playbooks: dict[str, Playbook]) -> None:
         """Add what Luodi's worker needs to search_index.json, or run Pagefind over the site and
@@ -149,6 +149,19 @@ class Search:
         else:
             return
         index.write_text(_dumps(data), encoding="utf-8")
+
+
+def _point_worker(output: str, worker: str) -> str:
+    """The page with Material's search worker replaced by `worker`. Looked for with str.find
+    and then matched: a regular expression's scan of a whole page took four times as long
+    (pages of Chinese text), and every page of the site goes through here at every build."""
+    at = output.find(_MATERIAL_WORKER_START)
+    while at != -1:
+        found = _MATERIAL_WORKER.match(output, at)
+        if found:
+            return output[:at] + worker + output[found.end():]
+        at = output.find(_MATERIAL_WORKER_START, at + 1)
+    return output
 
 
 def _dumps(data) -> str:
