@@ -275,7 +275,7 @@ class _Unstable(Exception):
 def _digest(value) -> str:
     """A key of the value's repr(). The parts of a tuple that are long texts (a page's Markdown
     or HTML) go in as their bytes, with their length: repr() would copy them twice more."""
-    digest = hashlib.blake2b(digest_size=20)
+    digest = hashlib.sha256()  # as kept.py's, for the same reason
     if isinstance(value, tuple):
         for part in value:
             if isinstance(part, str) and len(part) > 256:
