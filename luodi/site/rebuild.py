@@ -1,5 +1,7 @@
 """Incremental rebuilds under `mkdocs serve`: a page whose inputs did not change since the
-previous build is not converted, indexed or rendered again.
+previous build is not converted, indexed or rendered again. (Before that, a playbook whose
+files and whose parents' files did not change is the very object of the last build, and its
+generated pages keep their text: read/__init__.py, pages.py.)
 
 mkdocs rebuilds every page of the site after any edit (its `--dirty` mode is not enough: it
 knows nothing of generated pages, nav titles or the search index). The three costly steps of a
