@@ -161,13 +161,18 @@ def forks_supported() -> bool:
 
 
 def write_forks(root: Path, count: int) -> None:
-    """The standard playbook and `count` forks of it (`extends: standard`), each a copy of the
-    repository's example fork playbooks/crm-rollout under another id."""
+    """The standard playbook and `count` forks of it (add_forks)."""
     write_scaled(root, 1, "standard")
+    add_forks(root, count)
+
+
+def add_forks(root: Path, count: int) -> None:
+    """root/fork-01 … fork-<count>: forks of the standard playbook (`extends: standard`), each a
+    copy of the repository's example fork playbooks/crm-rollout under another id."""
     for k in range(1, count + 1):
         dst = root / f"fork-{k:02d}"
         shutil.copytree(FORK_TEMPLATE, dst)
-        _set_playbook_id(dst, f"fork-{k:02d}")
+        _set_playbook_id(dst, dst.name)
 
 
 def write_copies(root: Path, count: int) -> None:

@@ -111,10 +111,7 @@ def main() -> int:
         shutil.copytree(bench_build._serve_playbooks(tmp, args.copies), project / "playbooks")
         if args.forks and not bench_build.forks_supported():
             raise SystemExit("bench_rebuild: --forks needs the example fork playbooks/crm-rollout")
-        for k in range(1, args.forks + 1):
-            fork = project / "playbooks" / f"fork-{k:02d}"
-            shutil.copytree(bench_build.FORK_TEMPLATE, fork)
-            bench_build._set_playbook_id(fork, fork.name)
+        bench_build.add_forks(project / "playbooks", args.forks)
         edited = project / "playbooks" / args.edit
         if not edited.is_file():
             raise SystemExit(f"bench_rebuild: no file playbooks/{args.edit} to edit")

@@ -27,8 +27,8 @@ from .work import Work
 
 log = logging.getLogger("mkdocs.plugins.luodi")
 # Material names its search worker in each page's configuration (a hashed file name).
-_MATERIAL_WORKER = re.compile(r"assets/javascripts/workers/search\.[0-9a-f]+\.min\.js")
 _MATERIAL_WORKER_START = "assets/javascripts/workers/search."
+_MATERIAL_WORKER = re.compile(re.escape(_MATERIAL_WORKER_START) + r"[0-9a-f]+\.min\.js")
 # `search_shards: auto` splits an index whose gzipped JSON (what a reader downloads before the
 # first result, nginx's level 5) is larger than a first query's budget: below it, one file is
 # as quick as the shards. An index sixteen times larger as written is split without measuring.
